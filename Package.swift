@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+// BertKit: BERT data pipelines (normalization, WordPiece, encoding, masked-LM data, training) in Swift.
+import PackageDescription
+
+let package = Package(
+    name: "BertKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        // MARK: public libraries
+        .library(name: "WordPiece", targets: ["WordPiece"]),
+        // MARK: CLI
+        .executable(name: "bertkit", targets: ["bertkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C interop
+        // ICU behind plain C functions: the only place ICU headers are included (Foundation bundles its own).
+        .target(
+            name: "CICUShim",
+            // pkg-config would also work, but icu-uc's .pc file is enough here and always present with libicu-dev.
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+
+        // MARK: public libraries
+        // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
+        .target(name: "WordPiece", dependencies: ["CICUShim"]),
+
+        // MARK: CLI
+        .executableTarget(
+            name: "bertkit",
+            dependencies: [
+                "WordPiece",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: tests
+        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

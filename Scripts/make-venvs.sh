@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Creates the Python reference environments under .venv/ (git ignores it):
+#   .venv/ref   tokenizers==0.23.3 (golden ids, speed peer), torch==2.13.0+cpu + transformers (encoder parity)
+#   .venv/hazm  hazm (Persian normalizer peer; it pins an old numpy, so it lives alone)
+# Usage: Scripts/make-venvs.sh [ref|hazm|all]   (default: all). Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:-all}
+
+make_env() {
+  local dir=$1; shift
+  if [ -f "$dir/.complete" ]; then echo "make-venvs: $dir present"; return; fi
+  echo "make-venvs: creating $dir ($*)"
+  rm -rf "$dir"; python3 -m venv "$dir"
+  "$dir/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$dir/bin/python" -m pip install -q "$@"
+  "$dir/bin/python" -m pip freeze > "$dir/.complete"
+}
+
+if [ "$which" = ref ] || [ "$which" = all ]; then
+  make_env .venv/ref "tokenizers==0.23.3" "torch==2.13.0+cpu" "transformers" "safetensors" "numpy" "tfrecord"
+fi
+if [ "$which" = hazm ] || [ "$which" = all ]; then
+  make_env .venv/hazm "hazm==0.10.0"
+fi

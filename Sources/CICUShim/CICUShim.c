@@ -1,0 +1,38 @@
+// Thin wrappers over ICU4C; see include/CICUShim.h for why they exist.
+#include "CICUShim.h"
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+#include <unicode/uversion.h>
+
+int32_t bk_icu_char_type(uint32_t cp) { return (int32_t)u_charType((UChar32)cp); }
+
+int32_t bk_icu_is_white_space(uint32_t cp) { return u_hasBinaryProperty((UChar32)cp, UCHAR_WHITE_SPACE) ? 1 : 0; }
+
+uint32_t bk_icu_to_lower(uint32_t cp) { return (uint32_t)u_tolower((UChar32)cp); }
+
+int32_t bk_icu_nfd_codepoint(uint32_t cp, uint32_t *out, int32_t cap) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&status);
+    if (U_FAILURE(status)) return -1;
+    UChar src[2];
+    int32_t srcLen = 0;
+    U16_APPEND_UNSAFE(src, srcLen, (UChar32)cp);
+    UChar dst[64];
+    int32_t dstLen = unorm2_normalize(nfd, src, srcLen, dst, 64, &status);
+    if (U_FAILURE(status)) return -1;
+    int32_t n = 0;
+    for (int32_t i = 0; i < dstLen && n < cap;) {
+        UChar32 c;
+        U16_NEXT(dst, i, dstLen, c);
+        out[n++] = (uint32_t)c;
+    }
+    return n;
+}
+
+int32_t bk_icu_unicode_version(void) {
+    UVersionInfo v;
+    u_getUnicodeVersion(v);
+    return v[0] * 100 + v[1];
+}

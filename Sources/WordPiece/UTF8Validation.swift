@@ -1,0 +1,45 @@
+/// UTF-8 validation on raw bytes, reporting where the first bad byte is.
+public enum UTF8Validation {
+    /// The offset of the first byte that does not start or continue a well-formed UTF-8 sequence
+    /// (Unicode Table 3-7: no overlongs, no surrogates, nothing above U+10FFFF), or nil when all is valid.
+    @inlinable
+    public static func firstInvalidByte(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i &+= 1; continue }
+            let length = sequenceLength(bytes, at: i)
+            if length == 0 { return i }
+            i &+= length
+        }
+        return nil
+    }
+
+    /// Length of the well-formed sequence starting at `i` (1...4), or 0 when the bytes there are ill-formed.
+    @inlinable
+    public static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let n = bytes.count
+        let b0 = bytes[i]
+        if b0 < 0x80 { return 1 }
+        @inline(__always) func cont(_ k: Int) -> Bool { i + k < n && bytes[i + k] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF:
+            return cont(1) ? 2 : 0
+        case 0xE0:
+            return i + 1 < n && (0xA0...0xBF).contains(bytes[i + 1]) && cont(2) ? 3 : 0
+        case 0xED:
+            return i + 1 < n && (0x80...0x9F).contains(bytes[i + 1]) && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF:
+            return cont(1) && cont(2) ? 3 : 0
+        case 0xF0:
+            return i + 1 < n && (0x90...0xBF).contains(bytes[i + 1]) && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3:
+            return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4:
+            return i + 1 < n && (0x80...0x8F).contains(bytes[i + 1]) && cont(2) && cont(3) ? 4 : 0
+        default:
+            return 0
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `bertkit` command-line tool: one subcommand per pipeline stage.
+@main
+struct BertKitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bertkit",
+        abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding.",
+        subcommands: []
+    )
+}
