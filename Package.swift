@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         // MARK: public libraries
+        .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "WordPiece", targets: ["WordPiece"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
@@ -24,8 +25,10 @@ let package = Package(
         ),
 
         // MARK: public libraries
+        // Unicode forms, language profiles, alignment; the only Swift code that calls ICU (ICU.swift).
+        .target(name: "TextNormalization", dependencies: ["CICUShim"]),
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
-        .target(name: "WordPiece", dependencies: ["CICUShim"]),
+        .target(name: "WordPiece", dependencies: ["TextNormalization"]),
 
         // MARK: CLI
         .executableTarget(
@@ -37,6 +40,7 @@ let package = Package(
         ),
 
         // MARK: tests
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
     ],
     swiftLanguageModes: [.v6]
