@@ -9,6 +9,7 @@ let package = Package(
         // MARK: public libraries
         .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "WordPiece", targets: ["WordPiece"]),
+        .library(name: "NativeEncoder", targets: ["NativeEncoder"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
@@ -24,17 +25,29 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
 
+        // OpenBLAS (CBLAS + openblas_* controls); found by pkg-config, installed by Scripts/bootstrap.sh.
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Fused encoder kernels (softmax, LayerNorm, GELU, dropout, AdamW) with per-function AVX2/FMA clones
+        // chosen at run time, since the package builds for baseline x86-64 and may not use unsafeFlags.
+        .target(name: "CEncoderKernels"),
+
         // MARK: public libraries
         // Unicode forms, language profiles, alignment; the only Swift code that calls ICU (ICU.swift).
         .target(name: "TextNormalization", dependencies: ["CICUShim"]),
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization"]),
+        // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
+        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
                 "WordPiece",
+                "NativeEncoder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +55,8 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
+        // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
+        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,51 @@
+// Fused elementwise kernels for the native BERT encoder (NativeEncoder). Row-major float32 throughout.
+// Each function has a baseline x86-64 body and an AVX2+FMA clone picked at run time (bk_has_avx2_fma);
+// both compute the same formulas, so results differ only by rounding.
+#ifndef BERTKIT_CENCODERKERNELS_H
+#define BERTKIT_CENCODERKERNELS_H
+#include <stdint.h>
+
+/// 1 when the CPU (and OS) support AVX2 and FMA, so the vector clones run.
+int bk_has_avx2_fma(void);
+
+/// u[i,j] += bias[j]; g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
+void bk_bias_gelu_forward(float *u, const float *bias, float *g, long rows, long cols);
+/// d[i] = d[i] * gelu'(u[i]) (d holds dL/dgelu on entry, dL/du on exit).
+void bk_gelu_backward(const float *u, float *d, long n);
+
+/// s = dropout(a + bias) + residual per row (bias/residual may be NULL, dropout off when p == 0), then
+/// LayerNorm: xhat = (s - mean) * rstd, y = xhat * gamma + beta. Stores xhat and rstd for the backward.
+/// `index0` is the flat index of a[0] in the dropout stream of `seed`.
+void bk_bias_dropout_residual_layernorm(const float *a, const float *bias, const float *residual,
+                                        const float *gamma, const float *beta, float eps,
+                                        float p, uint64_t seed, long index0,
+                                        float *xhat, float *rstd, float *y, long rows, long cols);
+/// LayerNorm backward for rows: dx = rstd (dxh - mean(dxh) - xhat mean(dxh xhat)), dxh = dy gamma;
+/// adds sum(dy xhat) to dgamma and sum(dy) to dbeta (partial sums: callers give each thread its own).
+void bk_layernorm_backward(const float *dy, const float *xhat, const float *rstd, const float *gamma,
+                           float *dx, float *dgamma, float *dbeta, long rows, long cols);
+
+/// Attention probabilities in place for one head: rows x keys scores become softmax(scores * scale +
+/// keyBias) per row, where keyBias[j] is 0 for a real key and a large negative for padding.
+void bk_softmax_rows(float *scores, const float *keyBias, float scale, long rows, long keys);
+/// Softmax backward in place: dp becomes scale * P (dp - rowsum(dp P)).
+void bk_softmax_backward(const float *probs, float *dp, float scale, long rows, long keys);
+
+/// Inverted dropout with a counter-based mask: x[i] = keep(seed, index0 + i) ? x[i] / (1 - p) : 0.
+/// The same (seed, index) always gives the same mask, whatever the thread split.
+void bk_dropout(float *x, long n, float p, uint64_t seed, long index0);
+/// dst = dropout(src), same mask as bk_dropout.
+void bk_dropout_copy(const float *src, float *dst, long n, float p, uint64_t seed, long index0);
+
+/// acc[j] += sum over rows of x[i, j] (bias gradients).
+void bk_column_sums(const float *x, float *acc, long rows, long cols, long ld);
+/// y[i] += x[i].
+void bk_add(float *y, const float *x, long n);
+/// y[i,j] = tanh(y[i,j] + bias[j]).
+void bk_bias_tanh(float *y, const float *bias, long rows, long cols);
+
+/// AdamW (decoupled weight decay, PyTorch's torch.optim.AdamW formula) over n parameters.
+/// bc1 = 1 - beta1^t, bc2 = 1 - beta2^t.
+void bk_adamw(float *param, const float *grad, float *m, float *v, long n, float lr, float beta1,
+              float beta2, float eps, float weightDecay, float bc1, float bc2);
+#endif

@@ -1,0 +1,231 @@
+// Fused float32 kernels for the native BERT encoder. Every exported function is a thin dispatcher over one
+// always-inline body, compiled twice: for baseline x86-64 and with target("avx2,fma"), so the loops
+// vectorize without package-wide compiler flags. The formulas follow Hugging Face transformers'
+// models/bert/modeling_bert.py (erf GELU, post-LayerNorm residual blocks) in our own loop structure.
+#include "CEncoderKernels.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+int bk_has_avx2_fma(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
+#define BK_VECTOR_ATTR __attribute__((target("avx2,fma")))
+#else
+int bk_has_avx2_fma(void) { return 0; }
+#define BK_VECTOR_ATTR
+#endif
+
+#define BK_INLINE static inline __attribute__((always_inline))
+
+// Defines name_vec (AVX2+FMA), name_base and the exported dispatcher `name` over BODY(args).
+#define BK_DISPATCH(name, params, args)                                                        \
+    BK_VECTOR_ATTR static void name##_vec params { name##_body args; }                         \
+    static void name##_base params { name##_body args; }                                       \
+    void name params {                                                                         \
+        if (bk_has_avx2_fma()) name##_vec args; else name##_base args;                         \
+    }
+
+// exp(x) for x in float range, ~1 ulp on the reduced argument (Cephes-style split of ln 2 and a degree-6
+// polynomial), written without calls so it vectorizes; underflows to exactly 0 below -87.
+BK_INLINE float bk_exp(float x) {
+    float c = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    float n = __builtin_floorf(c * 1.44269504088896341f + 0.5f);
+    float r = c - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float z = r * r;
+    float y = 1.9875691500e-4f;
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * z + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return x < -87.0f ? 0.0f : y * scale;
+}
+
+// Standard normal CDF Phi(u) = 0.5 (1 + erf(u / sqrt 2)) via Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7),
+// computed on the tail so negative u keeps its relative accuracy. Also returns exp(-u^2/2).
+BK_INLINE float bk_normal_cdf(float u, float *gauss) {
+    float x = fabsf(u) * 0.70710678118654752f;
+    float t = 1.0f / (1.0f + 0.3275911f * x);
+    float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+    float e = bk_exp(-x * x);
+    *gauss = e;
+    float tail = 0.5f * poly * e;
+    return u >= 0.0f ? 1.0f - tail : tail;
+}
+
+// Counter-based hash (Wellons' lowbias32) for dropout masks: no state, so any thread split agrees.
+BK_INLINE uint32_t bk_hash32(uint32_t x) {
+    x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
+    return x;
+}
+BK_INLINE float bk_keep_scale(uint64_t seed, long index, uint32_t threshold, float scale) {
+    uint32_t h = bk_hash32(bk_hash32((uint32_t)index ^ (uint32_t)seed) + (uint32_t)(seed >> 32));
+    return h >= threshold ? scale : 0.0f;
+}
+BK_INLINE uint32_t bk_threshold(float p) {
+    double t = (double)p * 4294967296.0;
+    return t >= 4294967295.0 ? 0xFFFFFFFFU : (uint32_t)t;
+}
+
+BK_INLINE void bk_bias_gelu_forward_body(float *u, const float *bias, float *g, long rows, long cols) {
+    for (long i = 0; i < rows; i++) {
+        float *ur = u + i * cols, *gr = g + i * cols;
+        for (long j = 0; j < cols; j++) {
+            float v = ur[j] + bias[j], e;
+            ur[j] = v;
+            gr[j] = v * bk_normal_cdf(v, &e);
+        }
+    }
+}
+BK_DISPATCH(bk_bias_gelu_forward, (float *u, const float *bias, float *g, long rows, long cols), (u, bias, g, rows, cols))
+
+BK_INLINE void bk_gelu_backward_body(const float *u, float *d, long n) {
+    for (long i = 0; i < n; i++) {
+        float e, cdf = bk_normal_cdf(u[i], &e);
+        d[i] *= cdf + u[i] * 0.39894228040143268f * e;
+    }
+}
+BK_DISPATCH(bk_gelu_backward, (const float *u, float *d, long n), (u, d, n))
+
+BK_INLINE void bk_bias_dropout_residual_layernorm_body(
+    const float *a, const float *bias, const float *residual, const float *gamma, const float *beta, float eps,
+    float p, uint64_t seed, long index0, float *xhat, float *rstd, float *y, long rows, long cols) {
+    uint32_t threshold = bk_threshold(p);
+    float keepScale = p > 0.0f ? 1.0f / (1.0f - p) : 1.0f;
+    for (long i = 0; i < rows; i++) {
+        const float *ar = a + i * cols;
+        float *xr = xhat + i * cols, *yr = y + i * cols;
+        float sum = 0.0f;
+        for (long j = 0; j < cols; j++) {
+            float v = ar[j] + (bias ? bias[j] : 0.0f);
+            if (p > 0.0f) v *= bk_keep_scale(seed, index0 + i * cols + j, threshold, keepScale);
+            if (residual) v += residual[i * cols + j];
+            xr[j] = v;
+            sum += v;
+        }
+        float mean = sum / (float)cols, var = 0.0f;
+        for (long j = 0; j < cols; j++) {
+            float d = xr[j] - mean;
+            var += d * d;
+        }
+        float r = 1.0f / sqrtf(var / (float)cols + eps);
+        rstd[i] = r;
+        for (long j = 0; j < cols; j++) {
+            float h = (xr[j] - mean) * r;
+            xr[j] = h;
+            yr[j] = h * gamma[j] + beta[j];
+        }
+    }
+}
+BK_DISPATCH(bk_bias_dropout_residual_layernorm,
+            (const float *a, const float *bias, const float *residual, const float *gamma, const float *beta,
+             float eps, float p, uint64_t seed, long index0, float *xhat, float *rstd, float *y, long rows,
+             long cols),
+            (a, bias, residual, gamma, beta, eps, p, seed, index0, xhat, rstd, y, rows, cols))
+
+BK_INLINE void bk_layernorm_backward_body(const float *dy, const float *xhat, const float *rstd,
+                                          const float *gamma, float *dx, float *dgamma, float *dbeta,
+                                          long rows, long cols) {
+    for (long i = 0; i < rows; i++) {
+        const float *dyr = dy + i * cols, *xr = xhat + i * cols;
+        float *dxr = dx + i * cols;
+        float s1 = 0.0f, s2 = 0.0f;
+        for (long j = 0; j < cols; j++) {
+            float g = dyr[j] * gamma[j];
+            s1 += g;
+            s2 += g * xr[j];
+            dgamma[j] += dyr[j] * xr[j];
+            dbeta[j] += dyr[j];
+        }
+        float m1 = s1 / (float)cols, m2 = s2 / (float)cols, r = rstd[i];
+        for (long j = 0; j < cols; j++) dxr[j] = r * (dyr[j] * gamma[j] - m1 - xr[j] * m2);
+    }
+}
+BK_DISPATCH(bk_layernorm_backward,
+            (const float *dy, const float *xhat, const float *rstd, const float *gamma, float *dx, float *dgamma,
+             float *dbeta, long rows, long cols),
+            (dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, cols))
+
+BK_INLINE void bk_softmax_rows_body(float *s, const float *keyBias, float scale, long rows, long keys) {
+    for (long i = 0; i < rows; i++) {
+        float *r = s + i * keys, mx = -INFINITY, sum = 0.0f;
+        for (long j = 0; j < keys; j++) {
+            float v = r[j] * scale + keyBias[j];
+            r[j] = v;
+            mx = v > mx ? v : mx;
+        }
+        for (long j = 0; j < keys; j++) {
+            float e = bk_exp(r[j] - mx);
+            r[j] = e;
+            sum += e;
+        }
+        float inv = 1.0f / sum;
+        for (long j = 0; j < keys; j++) r[j] *= inv;
+    }
+}
+BK_DISPATCH(bk_softmax_rows, (float *s, const float *keyBias, float scale, long rows, long keys),
+            (s, keyBias, scale, rows, keys))
+
+BK_INLINE void bk_softmax_backward_body(const float *probs, float *dp, float scale, long rows, long keys) {
+    for (long i = 0; i < rows; i++) {
+        const float *pr = probs + i * keys;
+        float *dr = dp + i * keys, dot = 0.0f;
+        for (long j = 0; j < keys; j++) dot += pr[j] * dr[j];
+        for (long j = 0; j < keys; j++) dr[j] = scale * pr[j] * (dr[j] - dot);
+    }
+}
+BK_DISPATCH(bk_softmax_backward, (const float *probs, float *dp, float scale, long rows, long keys),
+            (probs, dp, scale, rows, keys))
+
+BK_INLINE void bk_dropout_copy_body(const float *src, float *dst, long n, float p, uint64_t seed, long index0) {
+    uint32_t threshold = bk_threshold(p);
+    float keepScale = 1.0f / (1.0f - p);
+    for (long i = 0; i < n; i++) dst[i] = src[i] * bk_keep_scale(seed, index0 + i, threshold, keepScale);
+}
+BK_DISPATCH(bk_dropout_copy, (const float *src, float *dst, long n, float p, uint64_t seed, long index0),
+            (src, dst, n, p, seed, index0))
+void bk_dropout(float *x, long n, float p, uint64_t seed, long index0) { bk_dropout_copy(x, x, n, p, seed, index0); }
+
+BK_INLINE void bk_column_sums_body(const float *x, float *acc, long rows, long cols, long ld) {
+    for (long i = 0; i < rows; i++)
+        for (long j = 0; j < cols; j++) acc[j] += x[i * ld + j];
+}
+BK_DISPATCH(bk_column_sums, (const float *x, float *acc, long rows, long cols, long ld), (x, acc, rows, cols, ld))
+
+BK_INLINE void bk_add_body(float *y, const float *x, long n) {
+    for (long i = 0; i < n; i++) y[i] += x[i];
+}
+BK_DISPATCH(bk_add, (float *y, const float *x, long n), (y, x, n))
+
+void bk_bias_tanh(float *y, const float *bias, long rows, long cols) {
+    for (long i = 0; i < rows; i++)
+        for (long j = 0; j < cols; j++) y[i * cols + j] = tanhf(y[i * cols + j] + bias[j]);
+}
+
+BK_INLINE void bk_adamw_body(float *param, const float *grad, float *m, float *v, long n, float lr, float beta1,
+                             float beta2, float eps, float weightDecay, float bc1, float bc2) {
+    float decay = 1.0f - lr * weightDecay, stepSize = lr / bc1, rbc2 = 1.0f / sqrtf(bc2);
+    for (long i = 0; i < n; i++) {
+        float g = grad[i];
+        float mi = beta1 * m[i] + (1.0f - beta1) * g;
+        float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        param[i] = param[i] * decay - stepSize * mi / (sqrtf(vi) * rbc2 + eps);
+    }
+}
+BK_DISPATCH(bk_adamw,
+            (float *param, const float *grad, float *m, float *v, long n, float lr, float beta1, float beta2,
+             float eps, float weightDecay, float bc1, float bc2),
+            (param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bc1, bc2))

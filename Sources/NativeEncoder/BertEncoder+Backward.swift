@@ -1,0 +1,191 @@
+import CEncoderKernels
+
+extension BertEncoder {
+    /// Back-propagates through the last forward pass and overwrites every parameter gradient.
+    ///
+    /// - Parameters:
+    ///   - hiddenGradient: dLoss/d(last hidden state), [batch, sequence, hidden], or nil for zero.
+    ///   - pooledGradient: dLoss/d(pooler output), [batch, hidden], or nil for zero.
+    /// - Throws: `NativeEncoderError.invalidBatch` before any forward pass or when sizes disagree.
+    public func backward(hiddenGradient: [Float]?, pooledGradient: [Float]?) throws {
+        guard let ws = workspace else { throw NativeEncoderError.invalidBatch(reason: "run forward before backward") }
+        let h = configuration.hiddenSize, t = ws.batchSize * ws.sequenceLength
+        if let g = hiddenGradient, g.count != t * h {
+            throw NativeEncoderError.invalidBatch(reason: "hidden gradient has \(g.count) values, expected \(t * h)")
+        }
+        if let g = pooledGradient, g.count != ws.batchSize * h {
+            throw NativeEncoderError.invalidBatch(reason: "pooled gradient has \(g.count) values, expected \(ws.batchSize * h)")
+        }
+        let dX = ws.arena[ws.dX]
+        if let g = hiddenGradient {
+            g.withUnsafeBufferPointer { dX.update(from: $0.baseAddress!, count: t * h) }
+        } else {
+            dX.update(repeating: 0, count: t * h)
+        }
+        backPooler(ws, pooledGradient)
+        for l in (0..<configuration.layerCount).reversed() { backLayer(ws, l) }
+        backEmbeddings(ws)
+    }
+
+    /// Pooler: dZ = dPooled (1 - pooled^2); weight, bias, and the [CLS] rows of dX.
+    private func backPooler(_ ws: Workspace, _ pooledGradient: [Float]?) {
+        let lay = layout, a = ws.arena, g = gradients, h = configuration.hiddenSize, s = ws.sequenceLength
+        let b = ws.batchSize, dz = a[ws.dPooled], pooled = a[ws.pooled]
+        guard let pg = pooledGradient else {
+            g[lay.poolerWeight].update(repeating: 0, count: h * h)
+            g[lay.poolerBias].update(repeating: 0, count: h)
+            return
+        }
+        for i in 0..<(b * h) { dz[i] = pg[i] * (1 - pooled[i] * pooled[i]) }
+        columnSums(ws, dz, rows: b, cols: h, into: g[lay.poolerBias])
+        BLAS.gemm(
+            transA: true, transB: false, m: h, n: h, k: b, a: dz, lda: h, b: a[ws.x[configuration.layerCount]],
+            ldb: s * h, beta: 0, c: g[lay.poolerWeight], ldc: h)
+        BLAS.gemm(
+            transA: false, transB: false, m: b, n: h, k: h, a: dz, lda: h, b: parameters[lay.poolerWeight], ldb: h,
+            beta: 1, c: a[ws.dX], ldc: s * h)
+    }
+
+    /// One transformer layer: on entry dX = dLoss/dx[l+1]; on exit dX = dLoss/dx[l].
+    private func backLayer(_ ws: Workspace, _ l: Int) {
+        let c = configuration, p = parameters, g = gradients, a = ws.arena
+        let pl = layout.layers[l], wl = ws.layers[l]
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let s = ws.sequenceLength, t = ws.batchSize * s
+        let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
+        let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter], dQKV = a[ws.dQKV]
+
+        // Output LayerNorm, then the dropout of the dense branch (site 3 + 3l); dSum also feeds the residual.
+        layerNormBackward(ws, dy: dX, xhat: a[wl.xhat2], rstd: a[wl.rstd2], gamma: p[pl.outputNormGamma],
+                          dx: dSum, dGamma: g[pl.outputNormGamma], dBeta: g[pl.outputNormBeta])
+        dropoutCopy(dSum, into: dX, count: t * h, p: hiddenP, seed: seed(site: 3 + 3 * l))
+        columnSums(ws, dX, rows: t, cols: h, into: g[pl.outputBias])
+        gemm(transA: true, m: h, n: inner, k: t, a: dX, lda: h, b: a[wl.gelu], ldb: inner, c: g[pl.outputWeight], ldc: inner)
+        gemm(m: t, n: inner, k: h, a: dX, lda: h, b: p[pl.outputWeight], ldb: inner, c: dInter, ldc: inner)
+        let pre = a[wl.preGELU]
+        parallelRanges(t) { _, rows in
+            bk_gelu_backward(pre + rows.lowerBound * inner, dInter + rows.lowerBound * inner, rows.count * inner)
+        }
+        columnSums(ws, dInter, rows: t, cols: inner, into: g[pl.intermediateBias])
+        gemm(transA: true, m: inner, n: h, k: t, a: dInter, lda: inner, b: a[wl.h1], ldb: h, c: g[pl.intermediateWeight], ldc: h)
+        dH1.update(from: dSum, count: t * h)
+        gemm(m: t, n: h, k: inner, a: dInter, lda: inner, b: p[pl.intermediateWeight], ldb: h, beta: 1, c: dH1, ldc: h)
+
+        // Attention LayerNorm, dropout of the dense branch (site 2 + 3l), output dense.
+        layerNormBackward(ws, dy: dH1, xhat: a[wl.xhat1], rstd: a[wl.rstd1], gamma: p[pl.attentionNormGamma],
+                          dx: dSum, dGamma: g[pl.attentionNormGamma], dBeta: g[pl.attentionNormBeta])
+        dropoutCopy(dSum, into: dX, count: t * h, p: hiddenP, seed: seed(site: 2 + 3 * l))
+        columnSums(ws, dX, rows: t, cols: h, into: g[pl.attentionOutBias])
+        let dContext = a[ws.dContext]
+        gemm(transA: true, m: h, n: h, k: t, a: dX, lda: h, b: a[wl.context], ldb: h, c: g[pl.attentionOutWeight], ldc: h)
+        gemm(m: t, n: h, k: h, a: dX, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
+
+        // Attention per (sequence, head), writing dQ, dK, dV into dQKV.
+        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l), qkv = a[wl.qkv]
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1) { w, items in
+            let scratch = a[ws.threadScratch + w * ws.threadScratchStride], dp = scratch + s * s
+            for item in items {
+                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
+                let offset = seq * s * 3 * h + head * dh
+                let q = qkv + offset, dq = dQKV + offset, dc = dContext + seq * s * h + head * dh
+                let probs = a[wl.probs + item * s * s]
+                var used = UnsafePointer(probs)
+                if attentionP > 0 {
+                    bk_dropout_copy(probs, scratch, s * s, attentionP, probsSeed, item * s * s)
+                    used = UnsafePointer(scratch)
+                }
+                BLAS.gemm(transA: false, transB: true, m: s, n: s, k: dh, a: dc, lda: h, b: q + 2 * h, ldb: 3 * h,
+                          beta: 0, c: dp, ldc: s)
+                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: s, a: used, lda: s, b: dc, ldb: h,
+                          beta: 0, c: dq + 2 * h, ldc: 3 * h)
+                if attentionP > 0 { bk_dropout(dp, s * s, attentionP, probsSeed, item * s * s) }
+                bk_softmax_backward(probs, dp, scale, s, s)
+                BLAS.gemm(transA: false, transB: false, m: s, n: dh, k: s, a: dp, lda: s, b: q + h, ldb: 3 * h,
+                          beta: 0, c: dq, ldc: 3 * h)
+                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: s, a: dp, lda: s, b: q, ldb: 3 * h,
+                          beta: 0, c: dq + h, ldc: 3 * h)
+            }
+        }
+        columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
+        gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
+        dX.update(from: dSum, count: t * h)
+        gemm(m: t, n: h, k: 3 * h, a: dQKV, lda: 3 * h, b: p[pl.qkvWeight], ldb: h, beta: 1, c: dX, ldc: h)
+    }
+
+    /// Embeddings: dropout (site 0), LayerNorm, then scatter-add into word, position and type rows.
+    private func backEmbeddings(_ ws: Workspace) {
+        let c = configuration, lay = layout, p = parameters, g = gradients, a = ws.arena, h = c.hiddenSize
+        let s = ws.sequenceLength, t = ws.batchSize * s
+        let dX = a[ws.dX], dSum = a[ws.dSum]
+        dropoutCopy(dX, into: dX, count: t * h, p: training ? c.hiddenDropout : 0, seed: seed(site: 0))
+        layerNormBackward(ws, dy: dX, xhat: a[ws.embeddingXhat], rstd: a[ws.embeddingRstd], gamma: p[lay.embeddingNormGamma],
+                          dx: dSum, dGamma: g[lay.embeddingNormGamma], dBeta: g[lay.embeddingNormBeta])
+        let word = g[lay.wordEmbeddings], position = g[lay.positionEmbeddings], type = g[lay.typeEmbeddings]
+        for row in touchedWordRows { (word + Int(row) * h).update(repeating: 0, count: h) }
+        position.update(repeating: 0, count: c.maxPositions * h)
+        type.update(repeating: 0, count: c.typeVocabularySize * h)
+        let ids = currentTokenIDs, types = currentTokenTypes, pad = c.padTokenID
+        // Columns are independent, so workers take column blocks and every row keeps its order.
+        parallelRanges(h, minimumChunk: 16) { _, cols in
+            for r in 0..<t {
+                let src = dSum + r * h, w = word + Int(ids[r]) * h, ps = position + (r % s) * h
+                let ty = type + Int(types[r]) * h
+                // The padding row is frozen, like nn.Embedding(padding_idx:) in transformers' BertEmbeddings.
+                if ids[r] != pad { for j in cols { w[j] += src[j] } }
+                for j in cols {
+                    ps[j] += src[j]
+                    ty[j] += src[j]
+                }
+            }
+        }
+        touchedWordRows = ids
+    }
+
+    /// dst = dropout(src) over rows split across workers (a plain copy when p is 0).
+    private func dropoutCopy(_ src: UnsafeMutablePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, p: Float, seed: UInt64) {
+        guard p > 0 else {
+            if src != dst { dst.update(from: src, count: count) }
+            return
+        }
+        parallelRanges(count, minimumChunk: 4096) { _, range in
+            bk_dropout_copy(src + range.lowerBound, dst + range.lowerBound, range.count, p, seed, range.lowerBound)
+        }
+    }
+
+    /// out[j] = sum over rows of x[i, j], summed in fixed row blocks so the result ignores the thread count.
+    func columnSums(_ ws: Workspace, _ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+        let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
+        parallelRanges(blocks, minimumChunk: 1) { _, range in
+            for k in range {
+                let dst = partial + k * ws.partialStride
+                dst.update(repeating: 0, count: cols)
+                bk_column_sums(x + k * block * cols, dst, min(block, rows - k * block), cols, cols)
+            }
+        }
+        out.update(from: partial, count: cols)
+        for k in 1..<max(blocks, 1) { bk_add(out, partial + k * ws.partialStride, cols) }
+    }
+
+    /// LayerNorm backward over rows; gamma/beta gradients summed in fixed row blocks, then overwritten.
+    func layerNormBackward(
+        _ ws: Workspace, dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+        gamma: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
+        dBeta: UnsafeMutablePointer<Float>
+    ) {
+        let h = configuration.hiddenSize, rows = ws.batchSize * ws.sequenceLength
+        let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
+        parallelRanges(blocks, minimumChunk: 1) { _, range in
+            for k in range {
+                let dst = partial + k * ws.partialStride, lo = k * block, n = min(block, rows - lo)
+                dst.update(repeating: 0, count: 2 * h)
+                bk_layernorm_backward(dy + lo * h, xhat + lo * h, rstd + lo, gamma, dx + lo * h, dst, dst + h, n, h)
+            }
+        }
+        dGamma.update(from: partial, count: h)
+        dBeta.update(from: partial + h, count: h)
+        for k in 1..<max(blocks, 1) {
+            bk_add(dGamma, partial + k * ws.partialStride, h)
+            bk_add(dBeta, partial + k * ws.partialStride + h, h)
+        }
+    }
+}

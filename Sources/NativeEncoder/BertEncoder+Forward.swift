@@ -1,0 +1,163 @@
+import CEncoderKernels
+
+extension BertEncoder {
+    /// Additive bias for padded keys. Hugging Face adds the dtype's minimum; any value that makes exp()
+    /// underflow to 0 gives the same probabilities, and a finite one keeps fully padded rows finite.
+    static let maskedKeyBias: Float = -1e9
+
+    /// Runs the encoder on `batch`, keeping what the backward pass needs. With `training`, dropout uses the
+    /// configuration's rates and a mask derived from `dropoutSeed` (same seed, same masks, any thread count).
+    /// - Throws: `NativeEncoderError.invalidBatch` for ids, types or lengths the model cannot take.
+    public func forward(_ batch: EncoderBatch, training: Bool = false, dropoutSeed: UInt64 = 0) throws {
+        let c = configuration
+        guard batch.sequenceLength <= c.maxPositions else {
+            throw NativeEncoderError.invalidBatch(
+                reason: "sequence length \(batch.sequenceLength) exceeds the model's \(c.maxPositions) positions")
+        }
+        if let bad = batch.tokenIDs.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) {
+            throw NativeEncoderError.invalidBatch(reason: "token id \(bad) is outside the vocabulary of \(c.vocabularySize)")
+        }
+        if let bad = batch.tokenTypeIDs.first(where: { $0 < 0 || Int($0) >= c.typeVocabularySize }) {
+            throw NativeEncoderError.invalidBatch(reason: "token type \(bad) is outside 0..<\(c.typeVocabularySize)")
+        }
+        if workspace?.batchSize != batch.batchSize || workspace?.sequenceLength != batch.sequenceLength {
+            workspace = nil  // release the old plan before allocating the new one
+            workspace = Workspace(c, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, threads: threads)
+        }
+        guard let ws = workspace else { return }
+        stepSeed = dropoutSeed
+        currentTokenIDs = batch.tokenIDs
+        currentTokenTypes = batch.tokenTypeIDs
+        self.training = training
+        batch.tokenIDs.withUnsafeBufferPointer { ids in
+            batch.tokenTypeIDs.withUnsafeBufferPointer { types in
+                batch.attentionMask.withUnsafeBufferPointer { mask in
+                    runForward(ws, ids: ids, types: types, mask: mask)
+                }
+            }
+        }
+    }
+
+    /// Runs `forward` with a dropout seed drawn from `generator`.
+    public func forward(_ batch: EncoderBatch, training: Bool, using generator: inout some RandomNumberGenerator) throws {
+        try forward(batch, training: training, dropoutSeed: generator.next())
+    }
+
+    private func runForward(
+        _ ws: Workspace, ids: UnsafeBufferPointer<Int32>, types: UnsafeBufferPointer<Int32>,
+        mask: UnsafeBufferPointer<Int32>
+    ) {
+        let c = configuration, lay = layout, p = parameters, a = ws.arena
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let b = ws.batchSize, s = ws.sequenceLength, t = b * s, eps = c.layerNormEpsilon
+        let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
+        for i in 0..<t { a[ws.keyBias][i] = mask[i] == 1 ? 0 : Self.maskedKeyBias }
+
+        // Embeddings: word + position + type, LayerNorm, dropout (site 0).
+        let x0 = a[ws.x[0]]
+        parallelRanges(t) { _, rows in
+            for r in rows {
+                let dst = x0 + r * h
+                let word = p[lay.wordEmbeddings + Int(ids[r]) * h], pos = p[lay.positionEmbeddings + (r % s) * h]
+                let type = p[lay.typeEmbeddings + Int(types[r]) * h]
+                for j in 0..<h { dst[j] = word[j] + pos[j] + type[j] }
+            }
+            let lo = rows.lowerBound
+            bk_bias_dropout_residual_layernorm(
+                x0 + lo * h, nil, nil, p[lay.embeddingNormGamma], p[lay.embeddingNormBeta], eps, 0, 0, 0,
+                a[ws.embeddingXhat + lo * h], a[ws.embeddingRstd + lo], x0 + lo * h, rows.count, h)
+            if hiddenP > 0 { bk_dropout(x0 + lo * h, rows.count * h, hiddenP, seed(site: 0), lo * h) }
+        }
+
+        for l in 0..<c.layerCount {
+            let pl = lay.layers[l], wl = ws.layers[l]
+            let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
+            // Q, K, V in one GEMM against the adjacent [3H, H] weights, then the biases.
+            gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, c: qkv, ldc: 3 * h)
+            parallelRanges(t) { _, rows in
+                for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], 3 * h) }
+            }
+            // Attention per (sequence, head): scores, masked softmax, dropout (site 1 + 3l), context.
+            let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
+            parallelRanges(b * heads, minimumChunk: 1) { w, items in
+                let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
+                for item in items {
+                    let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
+                    let q = qkv + seq * s * 3 * h + head * dh
+                    let probs = a[wl.probs + item * s * s]
+                    BLAS.gemm(
+                        transA: false, transB: true, m: s, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
+                        beta: 0, c: probs, ldc: s)
+                    bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, s, s)
+                    var used = UnsafePointer(probs)
+                    if attentionP > 0 {
+                        bk_dropout_copy(probs, scratch, s * s, attentionP, probsSeed, item * s * s)
+                        used = UnsafePointer(scratch)
+                    }
+                    BLAS.gemm(
+                        transA: false, transB: false, m: s, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
+                        beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
+                }
+            }
+            // Attention output: dense, bias, dropout (site 2 + 3l), residual, LayerNorm -> h1.
+            gemm(transB: true, m: t, n: h, k: h, a: ctx, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: h1, ldc: h)
+            let seed2 = seed(site: 2 + 3 * l)
+            parallelRanges(t) { _, rows in
+                let lo = rows.lowerBound
+                bk_bias_dropout_residual_layernorm(
+                    h1 + lo * h, p[pl.attentionOutBias], xin + lo * h, p[pl.attentionNormGamma],
+                    p[pl.attentionNormBeta], eps, hiddenP, seed2, lo * h, a[wl.xhat1 + lo * h], a[wl.rstd1 + lo],
+                    h1 + lo * h, rows.count, h)
+            }
+            // Feed-forward: dense + GELU, dense, bias, dropout (site 3 + 3l), residual, LayerNorm -> x[l+1].
+            let pre = a[wl.preGELU], act = a[wl.gelu]
+            gemm(transB: true, m: t, n: inner, k: h, a: h1, lda: h, b: p[pl.intermediateWeight], ldb: h, c: pre, ldc: inner)
+            parallelRanges(t) { _, rows in
+                let lo = rows.lowerBound
+                bk_bias_gelu_forward(pre + lo * inner, p[pl.intermediateBias], act + lo * inner, rows.count, inner)
+            }
+            gemm(transB: true, m: t, n: h, k: inner, a: act, lda: inner, b: p[pl.outputWeight], ldb: inner, c: out, ldc: h)
+            let seed3 = seed(site: 3 + 3 * l)
+            parallelRanges(t) { _, rows in
+                let lo = rows.lowerBound
+                bk_bias_dropout_residual_layernorm(
+                    out + lo * h, p[pl.outputBias], h1 + lo * h, p[pl.outputNormGamma], p[pl.outputNormBeta], eps,
+                    hiddenP, seed3, lo * h, a[wl.xhat2 + lo * h], a[wl.rstd2 + lo], out + lo * h, rows.count, h)
+            }
+        }
+        // Pooler: dense + tanh on each sequence's first token (rows s*h apart).
+        BLAS.gemm(
+            transA: false, transB: true, m: b, n: h, k: h, a: a[ws.x[c.layerCount]], lda: s * h, b: p[lay.poolerWeight],
+            ldb: h, beta: 0, c: a[ws.pooled], ldc: h)
+        bk_bias_tanh(a[ws.pooled], p[lay.poolerBias], b, h)
+    }
+
+    /// The last forward pass's final hidden states, [batch, sequence, hidden] row-major (empty before one).
+    public func lastHiddenState() -> [Float] {
+        guard let ws = workspace else { return [] }
+        return Array(UnsafeBufferPointer(start: ws.arena[ws.x[configuration.layerCount]], count: ws.batchSize * ws.sequenceLength * configuration.hiddenSize))
+    }
+
+    /// The last forward pass's pooler output, [batch, hidden] (empty before one).
+    public func pooledOutput() -> [Float] {
+        guard let ws = workspace else { return [] }
+        return Array(UnsafeBufferPointer(start: ws.arena[ws.pooled], count: ws.batchSize * configuration.hiddenSize))
+    }
+
+    /// Mean of the final hidden states over each sequence's real tokens (sentence-transformers' mean
+    /// pooling), one vector per sequence of `batch` (the batch of the last forward pass).
+    public func meanPooled(_ batch: EncoderBatch) -> [[Float]] {
+        guard let ws = workspace, ws.batchSize == batch.batchSize, ws.sequenceLength == batch.sequenceLength else { return [] }
+        let h = configuration.hiddenSize, s = batch.sequenceLength, top = ws.arena[ws.x[configuration.layerCount]]
+        return (0..<batch.batchSize).map { seq in
+            var sum = [Float](repeating: 0, count: h)
+            var n: Float = 0
+            for pos in 0..<s where batch.attentionMask[seq * s + pos] == 1 {
+                let row = top + (seq * s + pos) * h
+                for j in 0..<h { sum[j] += row[j] }
+                n += 1
+            }
+            return sum.map { $0 / max(n, 1) }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+extension BertEncoder {
+    /// Loads `config.json` and `model.safetensors` from a Hugging Face BERT folder.
+    /// - Throws: `NativeEncoderError` naming the file and tensor that is missing or inconsistent.
+    public convenience init(directory: String, threads: Int = 1) throws {
+        let config = try BertConfiguration(contentsOf: directory + "/config.json")
+        self.init(configuration: config, threads: threads)
+        try load(safetensors: SafetensorsFile(contentsOf: directory + "/model.safetensors"))
+    }
+
+    /// Copies every parameter from a checkpoint, with or without the `bert.` name prefix; extra tensors
+    /// (an MLM or classification head) are ignored.
+    /// - Throws: `missingTensor`, `shapeMismatch` or `unsupportedDType` naming the file and tensor.
+    public func load(safetensors file: SafetensorsFile) throws {
+        let first = "embeddings.word_embeddings.weight"
+        let prefix: String
+        if file.tensors[first] != nil {
+            prefix = ""
+        } else if file.tensors["bert." + first] != nil {
+            prefix = "bert."
+        } else {
+            throw NativeEncoderError.missingTensor(path: file.path, tensor: first)
+        }
+        for entry in layout.entries {
+            let name = prefix + entry.name
+            let info = try file.info(name)
+            guard info.dtype != .i32, info.dtype != .i64 else {
+                throw NativeEncoderError.unsupportedDType(path: file.path, tensor: name, dtype: info.dtype.rawValue)
+            }
+            guard info.shape == entry.shape else {
+                throw NativeEncoderError.shapeMismatch(path: file.path, tensor: name, expected: entry.shape, found: info.shape)
+            }
+            try file.copyFloats(name, into: UnsafeMutableBufferPointer(start: parameters[entry.offset], count: entry.count))
+        }
+    }
+
+    /// Writes all parameters as an F32 safetensors file with Hugging Face names (no prefix).
+    public func save(to path: String) throws {
+        let tensors = layout.entries.map { e in
+            SafetensorsWriter.Tensor(
+                name: e.name, shape: e.shape, values: Array(UnsafeBufferPointer(start: parameters[e.offset], count: e.count)))
+        }
+        try SafetensorsWriter.write(tensors, metadata: ["format": "pt"], to: path)
+    }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+
+/// A BERT encoder (embeddings, post-LayerNorm transformer layers, pooler) with a hand-written forward and
+/// backward pass on OpenBLAS sgemm plus fused kernels (CEncoderKernels).
+///
+/// The math follows Hugging Face transformers `src/transformers/models/bert/modeling_bert.py`: summed
+/// word + position + type embeddings, LayerNorm, dropout; per layer self-attention with an additive mask on
+/// padded keys, dense + dropout + residual + LayerNorm, erf GELU feed-forward, dense + dropout + residual +
+/// LayerNorm; the pooler is dense + tanh on the first ([CLS]) token.
+///
+/// ```swift
+/// let encoder = try BertEncoder(directory: ".assets/minilm", threads: 2)
+/// let batch = try EncoderBatch(sequences: [[101, 7592, 102]])
+/// try encoder.forward(batch)
+/// let hidden = encoder.lastHiddenState()   // [1 * 3 * 384]
+/// ```
+///
+/// Threads: OpenBLAS is kept at one thread and the encoder splits every GEMM and kernel over `threads`
+/// workers itself (row blocks; batch x head pairs for attention), so BLAS threads never compete with them.
+public final class BertEncoder {
+    /// Model hyper-parameters.
+    public let configuration: BertConfiguration
+    /// Where every parameter lives in `parameters` / `gradients`.
+    public let layout: ParameterLayout
+    /// Worker count for GEMM blocks and kernels (1 = everything on the calling thread).
+    public let threads: Int
+    let parameters: FloatArena
+    let gradients: FloatArena
+    var workspace: Workspace?
+    /// Dropout seed of the last forward pass, reused by its backward pass.
+    var stepSeed: UInt64 = 0
+    var training = false
+    /// Token ids and types of the last forward pass (the backward scatters embedding gradients by them).
+    var currentTokenIDs: [Int32] = [], currentTokenTypes: [Int32] = []
+    /// Word-embedding gradient rows written by the last backward (zeroed before the next one).
+    var touchedWordRows: [Int32] = []
+
+    /// Creates an encoder with zero parameters (load or initialize them before use).
+    public init(configuration: BertConfiguration, threads: Int = 1) {
+        self.configuration = configuration
+        self.layout = ParameterLayout(configuration)
+        self.threads = max(1, threads)
+        self.parameters = FloatArena(count: layout.count)
+        self.gradients = FloatArena(count: layout.count)
+        BLAS.setThreads(1)
+    }
+
+    /// Total number of parameters.
+    public var parameterCount: Int { layout.count }
+
+    /// A copy of parameter `name` (Hugging Face name without `bert.`), or nil if there is none.
+    public func parameter(named name: String) -> [Float]? {
+        layout.entry(named: name).map { Array(UnsafeBufferPointer(start: parameters[$0.offset], count: $0.count)) }
+    }
+
+    /// A copy of the gradient of parameter `name` from the last `backward`, or nil if there is none.
+    public func gradient(named name: String) -> [Float]? {
+        layout.entry(named: name).map { Array(UnsafeBufferPointer(start: gradients[$0.offset], count: $0.count)) }
+    }
+
+    /// Bytes held by the activation plan of the current batch shape (0 before the first forward).
+    public var activationBytes: Int { workspace?.byteCount ?? 0 }
+
+    /// Runs `body(worker)` for worker in 0..<count, on the calling thread when count is 1.
+    @inline(__always)
+    func parallel(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 { body(0); return }
+        // Workers touch disjoint rows of buffers the caller owns and the call returns only when all are
+        // done, so the non-Sendable closure is safe here; Dispatch on Linux still asks for @Sendable.
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: count, execute: unsafeBitCast(body, to: (@Sendable (Int) -> Void).self))
+        }
+    }
+
+    /// Splits 0..<n into `threads` contiguous blocks (multiples of `align`) and runs body(worker, range).
+    func parallelRanges(_ n: Int, align: Int = 1, minimumChunk: Int = 8, _ body: (Int, Range<Int>) -> Void) {
+        let workers = min(threads, max(1, n / max(align, minimumChunk)))
+        if workers <= 1 { body(0, 0..<n); return }
+        var chunk = (n + workers - 1) / workers
+        chunk = (chunk + align - 1) / align * align
+        parallel(workers) { w in
+            let lo = min(n, w * chunk), hi = min(n, lo + chunk)
+            if lo < hi { body(w, lo..<hi) }
+        }
+    }
+
+    /// C = op(A) op(B) (+ beta C) with the m rows of C split across workers (one BLAS thread each).
+    func gemm(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        parallelRanges(m, align: 16) { _, rows in
+            BLAS.gemm(
+                transA: transA, transB: transB, m: rows.count, n: n, k: k,
+                a: transA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+        }
+    }
+
+    /// Dropout seed of `site` in the current step (counter-hash streams never collide across sites).
+    @inline(__always)
+    func seed(site: Int) -> UInt64 {
+        var z = stepSeed &+ UInt64(site + 1) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

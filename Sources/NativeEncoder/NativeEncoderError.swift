@@ -1,0 +1,43 @@
+/// Everything that can go wrong loading or running the native encoder; messages name the file and tensor.
+public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A file could not be opened or read.
+    case unreadableFile(path: String, reason: String)
+    /// A file could not be written.
+    case unwritableFile(path: String, reason: String)
+    /// A safetensors header is malformed (size, JSON, offsets, dtype or shape).
+    case invalidSafetensors(path: String, tensor: String?, reason: String)
+    /// A tensor the model needs is absent from the checkpoint.
+    case missingTensor(path: String, tensor: String)
+    /// A tensor's dtype is not one the encoder can read.
+    case unsupportedDType(path: String, tensor: String, dtype: String)
+    /// A tensor's shape disagrees with config.json.
+    case shapeMismatch(path: String, tensor: String, expected: [Int], found: [Int])
+    /// config.json is missing a field, has a wrong type, or describes an unsupported model.
+    case invalidConfiguration(path: String, reason: String)
+    /// A batch does not fit the model (sequence too long, token id outside the vocabulary, shapes).
+    case invalidBatch(reason: String)
+
+    /// A lower-case sentence telling the user what went wrong and what to do.
+    public var description: String {
+        switch self {
+        case let .unreadableFile(path, reason):
+            return "cannot read \(path): \(reason); check the path and permissions"
+        case let .unwritableFile(path, reason):
+            return "cannot write \(path): \(reason); check the folder exists and is writable"
+        case let .invalidSafetensors(path, tensor, reason):
+            let what = tensor.map { " (tensor \($0))" } ?? ""
+            return "\(path) is not a valid safetensors file\(what): \(reason); re-export or re-download it"
+        case let .missingTensor(path, tensor):
+            return "\(path) has no tensor \(tensor); is it a BERT checkpoint matching config.json?"
+        case let .unsupportedDType(path, tensor, dtype):
+            return "\(path): tensor \(tensor) has dtype \(dtype); convert the checkpoint to F32"
+        case let .shapeMismatch(path, tensor, expected, found):
+            return "\(path): tensor \(tensor) has shape \(found) but config.json implies \(expected); "
+                + "the config and weights do not belong together"
+        case let .invalidConfiguration(path, reason):
+            return "\(path): \(reason); fix config.json (a Hugging Face BERT config is expected)"
+        case let .invalidBatch(reason):
+            return "invalid batch: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The activation memory plan for one batch shape: every buffer the forward pass keeps for the backward,
+/// plus backward scratch, carved from one arena allocated when the shape (or thread count) changes and
+/// reused for every later step of that shape. Offsets are in Floats.
+///
+/// Kept per layer: the layer input x_l [T, H], fused QKV [T, 3H], attention probabilities [B, heads, S, S]
+/// (before dropout; the dropout mask is recomputed from its counter hash), the context [T, H], the two
+/// LayerNorms' normalized inputs [T, H] and 1/std [T], the post-attention state [T, H], the feed-forward
+/// pre-activation and GELU output [T, I]. T = B x S.
+struct Workspace {
+    struct Layer {
+        var qkv = 0, probs = 0, context = 0, xhat1 = 0, rstd1 = 0, h1 = 0, preGELU = 0, gelu = 0
+        var xhat2 = 0, rstd2 = 0
+    }
+
+    let batchSize: Int, sequenceLength: Int, threads: Int
+    let arena: FloatArena
+    var keyBias = 0, embeddingXhat = 0, embeddingRstd = 0, pooled = 0
+    /// x[l] = input of layer l; x[layerCount] = last hidden state.
+    var x: [Int] = []
+    var layers: [Layer] = []
+    // Backward scratch (shared by all layers).
+    var dX = 0, dSum = 0, dH1 = 0, dContext = 0, dQKV = 0, dInter = 0, dPooled = 0
+    /// Per-thread scratch: two S x S blocks for attention.
+    var threadScratch = 0, threadScratchStride = 0
+    /// Partial column sums per block of `Workspace.reductionRows` rows (fixed blocks, so sums do not
+    /// depend on the thread count).
+    var partialSums = 0, partialStride = 0
+    static let reductionRows = 128
+
+    init(_ c: BertConfiguration, batchSize: Int, sequenceLength: Int, threads: Int) {
+        self.batchSize = batchSize
+        self.sequenceLength = sequenceLength
+        self.threads = threads
+        let t = batchSize * sequenceLength, h = c.hiddenSize, i = c.intermediateSize
+        let s = sequenceLength
+        var size = 0
+        func take(_ n: Int) -> Int {
+            let offset = size
+            size += (n + 15) & ~15  // 64-byte aligned starts
+            return offset
+        }
+        keyBias = take(batchSize * s)
+        embeddingXhat = take(t * h)
+        embeddingRstd = take(t)
+        for _ in 0...c.layerCount { x.append(take(t * h)) }
+        for _ in 0..<c.layerCount {
+            var l = Layer()
+            l.qkv = take(t * 3 * h)
+            l.probs = take(batchSize * c.headCount * s * s)
+            l.context = take(t * h)
+            l.xhat1 = take(t * h)
+            l.rstd1 = take(t)
+            l.h1 = take(t * h)
+            l.preGELU = take(t * i)
+            l.gelu = take(t * i)
+            l.xhat2 = take(t * h)
+            l.rstd2 = take(t)
+            layers.append(l)
+        }
+        pooled = take(batchSize * h)
+        dX = take(t * h)
+        dSum = take(t * h)
+        dH1 = take(t * h)
+        dContext = take(t * h)
+        dQKV = take(t * 3 * h)
+        dInter = take(t * i)
+        dPooled = take(batchSize * h)
+        threadScratchStride = (2 * s * s + 15) & ~15
+        threadScratch = take(threads * threadScratchStride)
+        partialStride = (max(3 * h, i, 2 * h) + 15) & ~15
+        partialSums = take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride)
+        arena = FloatArena(count: size)
+    }
+
+    /// Bytes held by the plan.
+    var byteCount: Int { arena.count * 4 }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Repository paths for tests: fixtures are committed, the model comes from Scripts/fetch-assets.sh.
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let fixtures = root + "/Fixtures/encoder"
+    static let model = root + "/.assets/minilm"
+}
+
+/// The counter noise Scripts/golden/encoder.py uses for R1/R2: exact in float32.
+func counterNoise(_ count: Int, seed: UInt64) -> [Float] {
+    (0..<count).map { i in
+        let k = (UInt64(i) &* 2_654_435_761 &+ seed) & 0xFFFF_FFFF
+        return Float(k >> 8) / Float(1 << 24) - 0.5
+    }
+}
