@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import NativeEncoder
+
+/// `bertkit benchmark-train`: times full training steps of the native encoder (forward, loss, backward, AdamW).
+///
+/// Loss: mean squared error between the pooler output and a fixed random target (PyTorch: F.mse_loss),
+/// dropout on (training mode), random full-length token ids with [CLS] first and [SEP] last.
+struct BenchmarkTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark-train",
+        abstract: "Time native training steps (forward + backward + AdamW) and report GFLOP/s and the OpenBLAS kernels.")
+
+    @Option(help: "Model folder (config.json, model.safetensors).") var model: String
+    @Option(help: "Sequences per step.") var batchSize: Int = 32
+    @Option(help: "Tokens per sequence.") var maxLength: Int = 128
+    @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 5
+    @Option(help: "Seed for token ids, targets and dropout.") var seed: UInt64 = 42
+    @OptionGroup var blas: BLASOptions
+
+    func run() throws {
+        try blas.applyKernelPolicy()
+        guard batchSize > 0, maxLength >= 2, steps > 0 else { throw ValidationError("batch size, max length (>= 2) and steps must be positive") }
+        let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
+        let config = encoder.configuration
+        guard maxLength <= config.maxPositions else { throw ValidationError("--max-length exceeds the model's \(config.maxPositions) positions") }
+        var rng = SplitMix64(seed: seed)
+        var ids = [Int32](repeating: 0, count: batchSize * maxLength)
+        for b in 0..<batchSize {
+            for s in 0..<maxLength { ids[b * maxLength + s] = Int32(1000 + Int(rng.next() % UInt64(config.vocabularySize - 1000))) }
+            ids[b * maxLength] = 101
+            ids[b * maxLength + maxLength - 1] = 102
+        }
+        let batch = try EncoderBatch(batchSize: batchSize, sequenceLength: maxLength, tokenIDs: ids)
+        let target = (0..<(batchSize * config.hiddenSize)).map { _ in Float(rng.next() >> 40) / Float(1 << 24) - 0.5 }
+        let optimizer = AdamW(for: encoder)
+        var times: [Double] = [], loss = 0.0
+        for step in 0...steps {
+            let start = ContinuousClock.now
+            try encoder.forward(batch, training: true, using: &rng)
+            let (l, gradient) = try encoder.pooledMSE(target: target)
+            try encoder.backward(hiddenGradient: nil, pooledGradient: gradient)
+            optimizer.update(encoder)
+            let d = ContinuousClock.now - start
+            if step > 0 { times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+            loss = l
+        }
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        let flops = 3 * encoder.forwardMatmulFLOPs(batchSize: batchSize, sequenceLength: maxLength)
+        let peak = BertEncoder.measureSGEMM(m: batchSize * maxLength, n: config.intermediateSize, k: config.hiddenSize, threads: blas.workerCount)
+        let achieved = flops / median / 1e9
+        print("openblas_corename: \(blas.kernelDescription)")
+        print("threads: \(blas.workerCount) encoder workers, OpenBLAS \(BLAS.threads)")
+        print("shape: batch \(batchSize) x \(maxLength) tokens, loss mse(pooled, target), dropout on, AdamW")
+        print("activation_plan_mb: \(String(format: "%.1f", Double(encoder.activationBytes) / 1e6))")
+        print("final_loss: \(String(format: "%.6f", loss))")
+        print("step_seconds: " + times.map { String(format: "%.4f", $0) }.joined(separator: " "))
+        print("median_step_s: \(String(format: "%.4f", median))")
+        print("gflop_per_step: \(String(format: "%.1f", flops / 1e9)) (3 x forward matmul FLOPs)")
+        print("achieved_gflops: \(String(format: "%.1f", achieved))")
+        print("sgemm_peak_gflops: \(String(format: "%.1f", peak)) (\(batchSize * maxLength)x\(config.intermediateSize)x\(config.hiddenSize), same split); achieved/peak \(String(format: "%.0f%%", 100 * achieved / peak))")
+    }
+}
