@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "WordPiece", targets: ["WordPiece"]),
         .library(name: "NativeEncoder", targets: ["NativeEncoder"]),
+        .library(name: "InputEncoding", targets: ["InputEncoding"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
@@ -41,13 +42,14 @@ let package = Package(
         .target(name: "WordPiece", dependencies: ["TextNormalization"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
         .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"]),
+        // Streaming line readers/writers with exact error positions, atomic outputs, ordered parallel batches.
+        .target(name: "InputEncoding", dependencies: ["WordPiece"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "WordPiece",
-                "NativeEncoder",
+                "TextNormalization", "WordPiece", "InputEncoding", "NativeEncoder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +59,9 @@ let package = Package(
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
         .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder"]),
+        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
+        // Runs the built `bertkit` binary end to end.
+        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
     ],
     swiftLanguageModes: [.v6]
 )

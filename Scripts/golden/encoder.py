@@ -4,7 +4,7 @@
 Writes into Fixtures/encoder/:
   forward.safetensors  token ids, masks, type ids and the float32 last hidden states + pooled outputs of
                        BertModel for two small batches (fa/pt/en sentences padded together; an en pair).
-  embed.safetensors    sentence-transformers style mean-pooled embeddings of the three `embed-input.txt` lines.
+  embed.safetensors    (and embed.json) sentence-transformers style mean-pooled embeddings of the three `embed-input.txt` lines.
   grads.safetensors    a float64 autograd reference for loss = sum(hidden * R1) + sum(pooled * R2) on a 2 x 8
                        batch (dropout off): per parameter tensor its L2 norm plus 8 sampled entries.
   VERSIONS.txt         torch / transformers / tokenizers / python versions and the model's sha256.
@@ -14,7 +14,7 @@ R1/R2 come from a counter hash the Swift test reproduces: r(i, seed) = ((i * 265
 
 Usage: HF_HUB_OFFLINE=1 .venv/ref/bin/python Scripts/golden/encoder.py [--model .assets/minilm]
 """
-import argparse, hashlib, os, platform, sys
+import argparse, hashlib, json, os, platform, sys
 
 import numpy as np
 import torch
@@ -84,6 +84,8 @@ def main():
             h = model(input_ids=i, attention_mask=torch.ones_like(i)).last_hidden_state[0]
             emb.append(h.mean(0).numpy())
     save_file({"mean": np.stack(emb).astype(np.float32)}, os.path.join(args.out, "embed.safetensors"))
+    with open(os.path.join(args.out, "embed.json"), "w") as f:  # the same, for the CLI test (no safetensors reader)
+        json.dump([[float(v) for v in e] for e in emb], f)
 
     # Backward: float64 autograd on a 2 x 8 batch, the second row padded by 3.
     model64 = BertModel.from_pretrained(args.model).double().eval()

@@ -1,0 +1,212 @@
+import TextNormalization
+
+extension WordPieceTokenizer {
+    /// One pass over a text: pre-tokenization by table lookups, words matched as soon as they end.
+    struct Scan {
+        let base: UnsafeMutablePointer<Int32>
+        let check: UnsafeMutablePointer<Int32>
+        let failLink: UnsafeMutablePointer<Int32>
+        let popStart: UnsafeMutablePointer<Int32>
+        let popCount: UnsafeMutablePointer<Int32>
+        let pops: UnsafeMutablePointer<Int32>
+        let ascii: UnsafeMutablePointer<UInt32>
+        let entries: UnsafeMutablePointer<UInt32>
+        let sequenceElements: UnsafeMutablePointer<UInt32>
+        let sequenceBounds: UnsafeMutablePointer<Int32>
+        let specialBytes: UnsafeMutablePointer<UInt8>
+        let specialIndex: UnsafeMutablePointer<Int32>
+        let specialFirstByte: UnsafeMutablePointer<Bool>
+        let specialCount: Int
+        let unknownID: Int32
+        let maxChars: Int
+        /// Normalized bytes of the current word; holds up to `capacity` bytes, enough for
+        /// `maxInputCharsPerWord` scalars (a longer word is `[UNK]` and needs no bytes).
+        let word: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        var length = 0
+        var scalars = 0
+        let root: Int32 = 0
+        let suffixRoot: Int32 = 1
+
+        /// Takes raw pointers from `tables`, which the caller keeps alive for the whole scan.
+        init(_ t: ScanTables, word: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            base = t.base.baseAddress!; check = t.check.baseAddress!; failLink = t.failLink.baseAddress!
+            popStart = t.popStart.baseAddress!; popCount = t.popCount.baseAddress!; pops = t.pops.baseAddress!
+            ascii = t.ascii.baseAddress!; entries = t.entries.baseAddress!
+            sequenceElements = t.sequenceElements.baseAddress!; sequenceBounds = t.sequenceBounds.baseAddress!
+            specialBytes = t.specialBytes.baseAddress!; specialIndex = t.specialIndex.baseAddress!
+            specialFirstByte = t.specialFirstByte.baseAddress!; specialCount = t.specialCount
+            unknownID = t.unknownID; maxChars = t.maxCharsPerWord
+            self.word = word
+            self.capacity = capacity
+        }
+
+        @inline(__always)
+        mutating func run(_ p: UnsafeBufferPointer<UInt8>, ids: inout [Int32]) {
+            let n = p.count
+            let hasSpecials = specialCount > 0
+            var i = 0
+            while i < n {
+                let b = p[i]
+                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
+                    flush(&ids)
+                    ids.append(id)
+                    i &+= len
+                    continue
+                }
+                if b < 0x80 {
+                    let e = ascii[Int(b)]
+                    let kind = (e >> BertCharacterTable.kindShift) & 3
+                    i &+= 1
+                    if kind == 0 {
+                        if length < capacity { word[length] = UInt8(truncatingIfNeeded: e); length &+= 1 }
+                        scalars &+= 1
+                    } else if kind != 2 {  // space or isolated; removed characters are simply skipped
+                        flush(&ids)
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                    }
+                    continue
+                }
+                let len = UTF8Validation.sequenceLength(p, at: i)
+                guard len > 0 else { i &+= 1; continue }  // ill-formed byte: U+FFFD, which cleaning removes
+                let cp = decode(p, i, len)
+                let e = entries[Int(cp)]
+                if e & BertCharacterTable.sequenceFlag == 0 {
+                    let kind = (e >> BertCharacterTable.kindShift) & 3
+                    if kind == 0 {
+                        if e & BertCharacterTable.identityFlag != 0 {
+                            if length &+ len <= capacity {
+                                for k in 0..<len { word[length &+ k] = p[i &+ k] }
+                                length &+= len
+                            }
+                            scalars &+= 1
+                        } else {
+                            append(e & BertCharacterTable.valueMask)
+                        }
+                    } else if kind != 2 {
+                        flush(&ids)
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                    }
+                } else {
+                    sequence(e & BertCharacterTable.valueMask, &ids)
+                }
+                i &+= len
+            }
+            flush(&ids)
+        }
+
+        /// A special token starting at `i`, longest first: (byte length, id).
+        func special(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int32)? {
+            outer: for k in 0..<specialCount {
+                let offset = Int(specialIndex[3 * k]), count = Int(specialIndex[3 * k + 1])
+                guard i + count <= p.count else { continue }
+                for j in 0..<count where p[i + j] != specialBytes[offset + j] { continue outer }
+                return (count, specialIndex[3 * k + 2])
+            }
+            return nil
+        }
+
+        /// Handles a scalar that maps to several scalars, each with its own kind.
+        mutating func sequence(_ index: UInt32, _ ids: inout [Int32]) {
+            for k in Int(sequenceBounds[2 * Int(index)])..<Int(sequenceBounds[2 * Int(index) + 1]) {
+                let x = sequenceElements[k]
+                let scalar = x & BertCharacterTable.valueMask
+                switch (x >> BertCharacterTable.kindShift) & 3 {
+                case 0: append(scalar)
+                case 3: flush(&ids); isolated(scalar, &ids)
+                case 1: flush(&ids)
+                default: break
+                }
+            }
+        }
+
+        @inline(__always)
+        func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ len: Int) -> UInt32 {
+            let b0 = UInt32(p[i])
+            switch len {
+            case 2: return (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
+            case 3: return (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+            default:
+                return (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+                    | UInt32(p[i + 3] & 0x3F)
+            }
+        }
+
+        /// Appends a scalar's UTF-8 bytes to the current word.
+        @inline(__always)
+        mutating func append(_ scalar: UInt32) {
+            scalars &+= 1
+            guard length &+ 4 <= capacity else { return }
+            length &+= encode(scalar, into: word + length)
+        }
+
+        @inline(__always)
+        func encode(_ s: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
+            if s < 0x80 { out[0] = UInt8(s); return 1 }
+            if s < 0x800 { out[0] = UInt8(0xC0 | s >> 6); out[1] = UInt8(0x80 | s & 0x3F); return 2 }
+            if s < 0x10000 {
+                out[0] = UInt8(0xE0 | s >> 12); out[1] = UInt8(0x80 | (s >> 6) & 0x3F); out[2] = UInt8(0x80 | s & 0x3F)
+                return 3
+            }
+            out[0] = UInt8(0xF0 | s >> 18); out[1] = UInt8(0x80 | (s >> 12) & 0x3F)
+            out[2] = UInt8(0x80 | (s >> 6) & 0x3F); out[3] = UInt8(0x80 | s & 0x3F)
+            return 4
+        }
+
+        /// A punctuation mark or CJK ideograph: a word of one scalar.
+        mutating func isolated(_ scalar: UInt32, _ ids: inout [Int32]) {
+            length = encode(scalar, into: word)
+            scalars = 1
+            flush(&ids)
+        }
+
+        /// Ends the current word: `[UNK]` if too long, else LinMaxMatch.
+        @inline(__always)
+        mutating func flush(_ ids: inout [Int32]) {
+            guard scalars > 0 else { return }
+            if scalars > maxChars {
+                ids.append(unknownID)
+            } else if length > 0 {
+                match(&ids)
+            }
+            length = 0
+            scalars = 0
+        }
+
+        /// LinMaxMatch over the word's bytes: each byte is read once; failure links replace backtracking.
+        @inline(__always)
+        func match(_ ids: inout [Int32]) {
+            let start = ids.count
+            var s = root
+            var k = 0
+            while k < length {
+                let t = Int(base[Int(s)]) &+ Int(word[k])
+                if check[t] == s {
+                    s = Int32(truncatingIfNeeded: t)
+                    k &+= 1
+                    continue
+                }
+                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
+            }
+            while s != suffixRoot {
+                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
+            }
+        }
+
+        /// Emits the failure pops of `s` and moves to its failure link; false when there is none.
+        @inline(__always)
+        func popAndFollow(_ s: inout Int32, _ ids: inout [Int32]) -> Bool {
+            let f = failLink[Int(s)]
+            if f < 0 { return false }
+            let first = Int(popStart[Int(s)])
+            for j in first..<first + Int(popCount[Int(s)]) { ids.append(pops[j]) }
+            s = f
+            return true
+        }
+
+        func unknown(_ start: Int, _ ids: inout [Int32]) {
+            ids.removeSubrange(start...)
+            ids.append(unknownID)
+        }
+    }
+}

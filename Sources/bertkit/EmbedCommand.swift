@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import InputEncoding
+import NativeEncoder
+import WordPiece
+
+/// `bertkit embed`: one JSON array of floats per input line, from the native encoder.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embed text with a BERT model folder on the native OpenBLAS encoder, one JSON array per line.",
+        discussion: """
+            Each line is tokenized (uncased WordPiece from MODEL/vocab.txt), wrapped in [CLS] ... [SEP], cut to \
+            --max-length tokens, encoded, and pooled: mean over the tokens (as sentence-transformers does for \
+            all-MiniLM-L6-v2) or the [CLS] hidden state. No L2 normalization unless --normalize. The OpenBLAS \
+            kernels in use are reported on standard error.
+            """)
+
+    /// How a sequence's hidden states become one vector.
+    enum Pooling: String, ExpressibleByArgument, CaseIterable { case mean, cls }
+
+    @Option(help: "Model folder: config.json, model.safetensors, vocab.txt.") var model: String
+    @Option(help: "Pooling: mean (over real tokens) or cls.") var pooling: Pooling = .mean
+    @Option(help: "Longest sequence in tokens, [CLS] and [SEP] included (default: 128, at most the model's positions).")
+    var maxLength: Int?
+    @Flag(help: "Scale every embedding to unit L2 norm.") var normalize = false
+    @Option(help: "Input file (default: standard input).") var input: String?
+    @Option(help: "Output file (default: standard output).") var output: String?
+    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.") var lossy = false
+    @OptionGroup var blas: BLASOptions
+
+    func run() throws {
+        try blas.applyKernelPolicy()
+        let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
+        let config = encoder.configuration
+        let vocabPath = model + "/vocab.txt"
+        let vocabulary = try Vocabulary(contentsOf: vocabPath)
+        guard vocabulary.count == config.vocabularySize else {
+            throw ValidationError("\(vocabPath) has \(vocabulary.count) tokens but config.json says vocab_size \(config.vocabularySize); the files do not belong together")
+        }
+        guard let cls = vocabulary.id(of: "[CLS]"), let sep = vocabulary.id(of: "[SEP]") else {
+            throw ValidationError("\(vocabPath) lacks [CLS] or [SEP]; a BERT vocabulary is needed")
+        }
+        let length = maxLength ?? min(128, config.maxPositions)
+        guard length >= 2, length <= config.maxPositions else {
+            throw ValidationError("--max-length must be in 2...\(config.maxPositions) (the model's positions)")
+        }
+        printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)")
+        let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, configuration: .init(lowercase: true))
+        // One pipeline thread: the encoder parallelizes each forward pass over the worker threads itself.
+        let pipeline = LinePipeline(configuration: .init(threads: 1, lossy: lossy))
+        let (stats, _) = try pipeline.run(inputPath: input, outputPath: output) {
+            EmbedTransform(encoder: encoder, tokenizer: tokenizer, cls: cls, sep: sep, maxLength: length,
+                           pooling: pooling, normalize: normalize)
+        }
+        printError("embed: \(stats.lines) lines in \(format(stats.seconds, 3)) s")
+    }
+}
+
+/// Tokenizes, encodes and pools one line, appending its JSON array.
+struct EmbedTransform: LineTransform {
+    let encoder: BertEncoder
+    let tokenizer: WordPieceTokenizer
+    let cls: Int32, sep: Int32, maxLength: Int
+    let pooling: EmbedCommand.Pooling
+    let normalize: Bool
+    var ids: [Int32] = []
+
+    mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
+        ids.removeAll(keepingCapacity: true)
+        ids.append(cls)
+        tokenizer.tokenize(utf8: line, into: &ids)
+        if ids.count > maxLength - 1 { ids.removeLast(ids.count - (maxLength - 1)) }
+        ids.append(sep)
+        let batch = try EncoderBatch(sequences: [ids])
+        try encoder.forward(batch)
+        var vector: [Float]
+        switch pooling {
+        case .mean: vector = encoder.meanPooled(batch)[0]
+        case .cls: vector = Array(encoder.lastHiddenState().prefix(encoder.configuration.hiddenSize))
+        }
+        if normalize {
+            let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { vector = vector.map { $0 / norm } }
+        }
+        output.append(0x5B)
+        for (k, v) in vector.enumerated() {
+            if k > 0 { output.append(0x2C) }
+            output.append(contentsOf: v.description.utf8)
+        }
+        output.append(0x5D)
+    }
+}
