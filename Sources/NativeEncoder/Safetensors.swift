@@ -139,6 +139,11 @@ public struct SafetensorsFile: Sendable {
         precondition(destination.count == info.count, "destination size must match the tensor")
         let range = (dataStart + info.byteRange.lowerBound)..<(dataStart + info.byteRange.upperBound)
         bytes[range].withUnsafeBytes { raw in
+            if info.dtype == .f32, UInt32(1).littleEndian == 1, let base = raw.baseAddress {
+                // Little-endian host: the bytes are already Floats (copied, as the mapping may be unaligned).
+                UnsafeMutableRawPointer(destination.baseAddress!).copyMemory(from: base, byteCount: 4 * info.count)
+                return
+            }
             for i in 0..<info.count {
                 destination[i] = Self.element(raw, i, info.dtype)
             }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import NativeEncoder
+
+/// Header validation and round trips of the safetensors reader/writer.
+@Suite struct SafetensorsTests {
+    /// Builds a file from a header JSON string and `dataBytes` zero bytes.
+    static func file(_ header: String, dataBytes: Int, declaredLength: UInt64? = nil) -> Data {
+        var d = Data()
+        var n = (declaredLength ?? UInt64(header.utf8.count)).littleEndian
+        withUnsafeBytes(of: &n) { d.append(contentsOf: $0) }
+        d.append(Data(header.utf8))
+        d.append(Data(count: dataBytes))
+        return d
+    }
+
+    @Test func roundTrip() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rt-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafetensorsWriter.write([.init(name: "b", shape: [2, 3], values: [1, 2, 3, 4, 5, -6.5]),
+                                     .init(name: "a", shape: [1], values: [0.25])], to: path)
+        let f = try SafetensorsFile(contentsOf: path)
+        #expect(try f.floats("b") == [1, 2, 3, 4, 5, -6.5])
+        #expect(try f.info("b").shape == [2, 3])
+        #expect(try f.floats("a") == [0.25])
+    }
+
+    @Test(arguments: [
+        ("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", 8, "outside"),
+        ("{\"t\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "needs 12 bytes"),
+        ("{\"t\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 8, "shape"),
+        ("[1,2]", 0, "JSON object"),
+        ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8, "overlaps"),
+        ("{\"t\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,4]}}", 8, "overflows"),
+    ])
+    func rejectsBadHeaders(header: String, dataBytes: Int, reason: String) {
+        do {
+            _ = try SafetensorsFile(data: Self.file(header, dataBytes: dataBytes), path: "x.safetensors")
+            Issue.record("accepted a bad header: \(header)")
+        } catch let error as NativeEncoderError {
+            #expect(error.description.contains("x.safetensors") && error.description.contains(reason), "\(error)")
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func rejectsLengthsBeyondTheFileAndUnknownDTypes() {
+        #expect(throws: NativeEncoderError.self) {
+            try SafetensorsFile(data: Self.file("{}", dataBytes: 0, declaredLength: 1 << 40), path: "x")
+        }
+        #expect(throws: NativeEncoderError.self) { try SafetensorsFile(data: Data([1, 2, 3]), path: "x") }
+        #expect(throws: NativeEncoderError.unsupportedDType(path: "x", tensor: "t", dtype: "Q4")) {
+            try SafetensorsFile(data: Self.file("{\"t\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[0,1]}}", dataBytes: 1), path: "x")
+        }
+    }
+
+    @Test func checkpointShapesMustMatchTheConfiguration() throws {
+        let file = try SafetensorsFile(contentsOf: Paths.model + "/model.safetensors")
+        var config = try BertConfiguration(contentsOf: Paths.model + "/config.json")
+        config.vocabularySize = 30000
+        let encoder = BertEncoder(configuration: config)
+        #expect(throws: NativeEncoderError.shapeMismatch(
+            path: file.path, tensor: "embeddings.word_embeddings.weight", expected: [30000, 384], found: [30522, 384])) {
+            try encoder.load(safetensors: file)
+        }
+    }
+
+    @Test func loadsCheckpointsWithTheBertPrefix() throws {
+        // Re-save MiniLM under `bert.` names (as BertForMaskedLM checkpoints have), plus an extra head tensor.
+        let source = try BertEncoder(directory: Paths.model)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prefixed-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var tensors = source.layout.entries.map { SafetensorsWriter.Tensor(name: "bert." + $0.name, shape: $0.shape, values: source.parameter(named: $0.name)!) }
+        tensors.append(.init(name: "cls.predictions.bias", shape: [2], values: [1, 2]))
+        try SafetensorsWriter.write(tensors, to: path)
+        let copy = BertEncoder(configuration: source.configuration)
+        try copy.load(safetensors: SafetensorsFile(contentsOf: path))
+        for e in source.layout.entries { #expect(copy.parameter(named: e.name) == source.parameter(named: e.name)) }
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import NativeEncoder
+
+/// Dropout masks and AdamW on a tiny batch: deterministic by seed whatever the thread count, and a step
+/// lowers the loss.
+@Suite struct TrainingTests {
+    static func batch() throws -> EncoderBatch { try EncoderBatch(sequences: [[101, 7592, 2088, 102], [101, 2748, 102]]) }
+
+    @Test func dropoutIsSeededAndThreadIndependent() throws {
+        let one = try BertEncoder(directory: Paths.model, threads: 1), two = try BertEncoder(directory: Paths.model, threads: 2)
+        try one.forward(Self.batch(), training: true, dropoutSeed: 9)
+        try two.forward(Self.batch(), training: true, dropoutSeed: 9)
+        #expect(one.lastHiddenState() == two.lastHiddenState())
+        let dropped = one.lastHiddenState()
+        try one.forward(Self.batch(), training: true, dropoutSeed: 10)
+        #expect(one.lastHiddenState() != dropped)
+        try one.forward(Self.batch(), training: false)
+        #expect(one.lastHiddenState() != dropped)
+        let target = [Float](repeating: 0.1, count: 2 * 384)
+        for e in [one, two] {
+            try e.forward(Self.batch(), training: true, dropoutSeed: 3)
+            try e.backward(hiddenGradient: nil, pooledGradient: try e.pooledMSE(target: target).gradient)
+        }
+        for entry in one.layout.entries { #expect(one.gradient(named: entry.name) == two.gradient(named: entry.name)) }
+    }
+
+    @Test func adamWStepLowersTheLoss() throws {
+        let encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        var config = AdamW.Configuration()
+        config.learningRate = 1e-4
+        let optimizer = AdamW(for: encoder, configuration: config)
+        let target = [Float](repeating: 0.1, count: 2 * 384)
+        var losses: [Double] = []
+        for _ in 0..<3 {
+            try encoder.forward(Self.batch())
+            let (loss, gradient) = try encoder.pooledMSE(target: target)
+            losses.append(loss)
+            try encoder.backward(hiddenGradient: nil, pooledGradient: gradient)
+            optimizer.update(encoder)
+        }
+        #expect(losses[2] < losses[1] && losses[1] < losses[0], "\(losses)")
+    }
+}
