@@ -69,8 +69,9 @@ BK_INLINE uint32_t bk_hash32(uint32_t x) {
     x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
     return x;
 }
-BK_INLINE float bk_keep_scale(uint64_t seed, long index, uint32_t threshold, float scale) {
-    uint32_t h = bk_hash32(bk_hash32((uint32_t)index ^ (uint32_t)seed) + (uint32_t)(seed >> 32));
+// The counter is the element index modulo 2^32 (32-bit lanes keep the loops 8-wide).
+BK_INLINE float bk_keep_scale(uint32_t seedLow, uint32_t seedHigh, uint32_t index, uint32_t threshold, float scale) {
+    uint32_t h = bk_hash32(bk_hash32(index ^ seedLow) + seedHigh);
     return h >= threshold ? scale : 0.0f;
 }
 BK_INLINE uint32_t bk_threshold(float p) {
@@ -101,15 +102,18 @@ BK_DISPATCH(bk_gelu_backward, (const float *u, float *d, long n), (u, d, n))
 BK_INLINE void bk_bias_dropout_residual_layernorm_body(
     const float *a, const float *bias, const float *residual, const float *gamma, const float *beta, float eps,
     float p, uint64_t seed, long index0, float *xhat, float *rstd, float *y, long rows, long cols) {
+    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
+    #pragma clang fp reassociate(on)
     uint32_t threshold = bk_threshold(p);
     float keepScale = p > 0.0f ? 1.0f / (1.0f - p) : 1.0f;
     for (long i = 0; i < rows; i++) {
         const float *ar = a + i * cols;
         float *xr = xhat + i * cols, *yr = y + i * cols;
+        uint32_t rowIndex = (uint32_t)(index0 + i * cols);
         float sum = 0.0f;
         for (long j = 0; j < cols; j++) {
             float v = ar[j] + (bias ? bias[j] : 0.0f);
-            if (p > 0.0f) v *= bk_keep_scale(seed, index0 + i * cols + j, threshold, keepScale);
+            if (p > 0.0f) v *= bk_keep_scale((uint32_t)seed, (uint32_t)(seed >> 32), rowIndex + (uint32_t)j, threshold, keepScale);
             if (residual) v += residual[i * cols + j];
             xr[j] = v;
             sum += v;
@@ -137,6 +141,8 @@ BK_DISPATCH(bk_bias_dropout_residual_layernorm,
 BK_INLINE void bk_layernorm_backward_body(const float *dy, const float *xhat, const float *rstd,
                                           const float *gamma, float *dx, float *dgamma, float *dbeta,
                                           long rows, long cols) {
+    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
+    #pragma clang fp reassociate(on)
     for (long i = 0; i < rows; i++) {
         const float *dyr = dy + i * cols, *xr = xhat + i * cols;
         float *dxr = dx + i * cols;
@@ -158,6 +164,8 @@ BK_DISPATCH(bk_layernorm_backward,
             (dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, cols))
 
 BK_INLINE void bk_softmax_rows_body(float *s, const float *keyBias, float scale, long rows, long keys) {
+    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
+    #pragma clang fp reassociate(on)
     for (long i = 0; i < rows; i++) {
         float *r = s + i * keys, mx = -INFINITY, sum = 0.0f;
         for (long j = 0; j < keys; j++) {
@@ -177,21 +185,25 @@ BK_INLINE void bk_softmax_rows_body(float *s, const float *keyBias, float scale,
 BK_DISPATCH(bk_softmax_rows, (float *s, const float *keyBias, float scale, long rows, long keys),
             (s, keyBias, scale, rows, keys))
 
-BK_INLINE void bk_softmax_backward_body(const float *probs, float *dp, float scale, long rows, long keys) {
+BK_INLINE void bk_softmax_backward_body(const float *probs, const float *dropped, float *dp, float scale, long rows,
+                                        long keys) {
+    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
+    #pragma clang fp reassociate(on)
     for (long i = 0; i < rows; i++) {
-        const float *pr = probs + i * keys;
-        float *dr = dp + i * keys, dot = 0.0f;
-        for (long j = 0; j < keys; j++) dot += pr[j] * dr[j];
-        for (long j = 0; j < keys; j++) dr[j] = scale * pr[j] * (dr[j] - dot);
+        const float *pr = probs + i * keys, *dr = dropped + i * keys;
+        float *g = dp + i * keys, dot = 0.0f;
+        for (long j = 0; j < keys; j++) dot += dr[j] * g[j];
+        for (long j = 0; j < keys; j++) g[j] = scale * (dr[j] * g[j] - pr[j] * dot);
     }
 }
-BK_DISPATCH(bk_softmax_backward, (const float *probs, float *dp, float scale, long rows, long keys),
-            (probs, dp, scale, rows, keys))
+BK_DISPATCH(bk_softmax_backward, (const float *probs, const float *dropped, float *dp, float scale, long rows, long keys),
+            (probs, dropped, dp, scale, rows, keys))
 
 BK_INLINE void bk_dropout_copy_body(const float *src, float *dst, long n, float p, uint64_t seed, long index0) {
     uint32_t threshold = bk_threshold(p);
     float keepScale = 1.0f / (1.0f - p);
-    for (long i = 0; i < n; i++) dst[i] = src[i] * bk_keep_scale(seed, index0 + i, threshold, keepScale);
+    uint32_t base = (uint32_t)index0, lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
+    for (uint32_t i = 0; i < (uint32_t)n; i++) dst[i] = src[i] * bk_keep_scale(lo, hi, base + i, threshold, keepScale);
 }
 BK_DISPATCH(bk_dropout_copy, (const float *src, float *dst, long n, float p, uint64_t seed, long index0),
             (src, dst, n, p, seed, index0))

@@ -63,7 +63,7 @@ extension BertEncoder {
         gemm(transA: true, m: h, n: inner, k: t, a: dX, lda: h, b: a[wl.gelu], ldb: inner, c: g[pl.outputWeight], ldc: inner)
         gemm(m: t, n: inner, k: h, a: dX, lda: h, b: p[pl.outputWeight], ldb: inner, c: dInter, ldc: inner)
         let pre = a[wl.preGELU]
-        parallelRanges(t) { _, rows in
+        parallelRanges(t, label: "gelu.backward") { _, rows in
             bk_gelu_backward(pre + rows.lowerBound * inner, dInter + rows.lowerBound * inner, rows.count * inner)
         }
         columnSums(ws, dInter, rows: t, cols: inner, into: g[pl.intermediateBias])
@@ -81,25 +81,20 @@ extension BertEncoder {
         gemm(m: t, n: h, k: h, a: dX, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
 
         // Attention per (sequence, head), writing dQ, dK, dV into dQKV.
-        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l), qkv = a[wl.qkv]
-        parallelRanges(ws.batchSize * heads, minimumChunk: 1) { w, items in
-            let scratch = a[ws.threadScratch + w * ws.threadScratchStride], dp = scratch + s * s
+        let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv]
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: "attention.backward") { w, items in
+            let dp = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
                 let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                 let offset = seq * s * 3 * h + head * dh
                 let q = qkv + offset, dq = dQKV + offset, dc = dContext + seq * s * h + head * dh
                 let probs = a[wl.probs + item * s * s]
-                var used = UnsafePointer(probs)
-                if attentionP > 0 {
-                    bk_dropout_copy(probs, scratch, s * s, attentionP, probsSeed, item * s * s)
-                    used = UnsafePointer(scratch)
-                }
+                let used = UnsafePointer(attentionP > 0 ? a[wl.droppedProbs + item * s * s] : probs)
                 BLAS.gemm(transA: false, transB: true, m: s, n: s, k: dh, a: dc, lda: h, b: q + 2 * h, ldb: 3 * h,
                           beta: 0, c: dp, ldc: s)
                 BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: s, a: used, lda: s, b: dc, ldb: h,
                           beta: 0, c: dq + 2 * h, ldc: 3 * h)
-                if attentionP > 0 { bk_dropout(dp, s * s, attentionP, probsSeed, item * s * s) }
-                bk_softmax_backward(probs, dp, scale, s, s)
+                bk_softmax_backward(probs, used, dp, scale, s, s)
                 BLAS.gemm(transA: false, transB: false, m: s, n: dh, k: s, a: dp, lda: s, b: q + h, ldb: 3 * h,
                           beta: 0, c: dq, ldc: 3 * h)
                 BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: s, a: dp, lda: s, b: q, ldb: 3 * h,
@@ -126,7 +121,7 @@ extension BertEncoder {
         type.update(repeating: 0, count: c.typeVocabularySize * h)
         let ids = currentTokenIDs, types = currentTokenTypes, pad = c.padTokenID
         // Columns are independent, so workers take column blocks and every row keeps its order.
-        parallelRanges(h, minimumChunk: 16) { _, cols in
+        parallelRanges(h, minimumChunk: 16, label: "embeddings.backward") { _, cols in
             for r in 0..<t {
                 let src = dSum + r * h, w = word + Int(ids[r]) * h, ps = position + (r % s) * h
                 let ty = type + Int(types[r]) * h
@@ -147,7 +142,7 @@ extension BertEncoder {
             if src != dst { dst.update(from: src, count: count) }
             return
         }
-        parallelRanges(count, minimumChunk: 4096) { _, range in
+        parallelRanges(count, minimumChunk: 4096, label: "dropout.backward") { _, range in
             bk_dropout_copy(src + range.lowerBound, dst + range.lowerBound, range.count, p, seed, range.lowerBound)
         }
     }
@@ -155,7 +150,7 @@ extension BertEncoder {
     /// out[j] = sum over rows of x[i, j], summed in fixed row blocks so the result ignores the thread count.
     func columnSums(_ ws: Workspace, _ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
-        parallelRanges(blocks, minimumChunk: 1) { _, range in
+        parallelRanges(blocks, minimumChunk: 1, label: "bias.backward") { _, range in
             for k in range {
                 let dst = partial + k * ws.partialStride
                 dst.update(repeating: 0, count: cols)
@@ -174,7 +169,7 @@ extension BertEncoder {
     ) {
         let h = configuration.hiddenSize, rows = ws.batchSize * ws.sequenceLength
         let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
-        parallelRanges(blocks, minimumChunk: 1) { _, range in
+        parallelRanges(blocks, minimumChunk: 1, label: "layernorm.backward") { _, range in
             for k in range {
                 let dst = partial + k * ws.partialStride, lo = k * block, n = min(block, rows - lo)
                 dst.update(repeating: 0, count: 2 * h)

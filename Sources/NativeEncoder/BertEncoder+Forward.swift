@@ -55,7 +55,7 @@ extension BertEncoder {
 
         // Embeddings: word + position + type, LayerNorm, dropout (site 0).
         let x0 = a[ws.x[0]]
-        parallelRanges(t) { _, rows in
+        parallelRanges(t, label: "embeddings") { _, rows in
             for r in rows {
                 let dst = x0 + r * h
                 let word = p[lay.wordEmbeddings + Int(ids[r]) * h], pos = p[lay.positionEmbeddings + (r % s) * h]
@@ -79,8 +79,7 @@ extension BertEncoder {
             }
             // Attention per (sequence, head): scores, masked softmax, dropout (site 1 + 3l), context.
             let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
-            parallelRanges(b * heads, minimumChunk: 1) { w, items in
-                let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
+            parallelRanges(b * heads, minimumChunk: 1, label: "attention") { w, items in
                 for item in items {
                     let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                     let q = qkv + seq * s * 3 * h + head * dh
@@ -91,8 +90,9 @@ extension BertEncoder {
                     bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, s, s)
                     var used = UnsafePointer(probs)
                     if attentionP > 0 {
-                        bk_dropout_copy(probs, scratch, s * s, attentionP, probsSeed, item * s * s)
-                        used = UnsafePointer(scratch)
+                        let dropped = a[wl.droppedProbs + item * s * s]
+                        bk_dropout_copy(probs, dropped, s * s, attentionP, probsSeed, item * s * s)
+                        used = UnsafePointer(dropped)
                     }
                     BLAS.gemm(
                         transA: false, transB: false, m: s, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
@@ -102,7 +102,7 @@ extension BertEncoder {
             // Attention output: dense, bias, dropout (site 2 + 3l), residual, LayerNorm -> h1.
             gemm(transB: true, m: t, n: h, k: h, a: ctx, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: h1, ldc: h)
             let seed2 = seed(site: 2 + 3 * l)
-            parallelRanges(t) { _, rows in
+            parallelRanges(t, label: "layernorm") { _, rows in
                 let lo = rows.lowerBound
                 bk_bias_dropout_residual_layernorm(
                     h1 + lo * h, p[pl.attentionOutBias], xin + lo * h, p[pl.attentionNormGamma],
@@ -112,13 +112,13 @@ extension BertEncoder {
             // Feed-forward: dense + GELU, dense, bias, dropout (site 3 + 3l), residual, LayerNorm -> x[l+1].
             let pre = a[wl.preGELU], act = a[wl.gelu]
             gemm(transB: true, m: t, n: inner, k: h, a: h1, lda: h, b: p[pl.intermediateWeight], ldb: h, c: pre, ldc: inner)
-            parallelRanges(t) { _, rows in
+            parallelRanges(t, label: "gelu") { _, rows in
                 let lo = rows.lowerBound
                 bk_bias_gelu_forward(pre + lo * inner, p[pl.intermediateBias], act + lo * inner, rows.count, inner)
             }
             gemm(transB: true, m: t, n: h, k: inner, a: act, lda: inner, b: p[pl.outputWeight], ldb: inner, c: out, ldc: h)
             let seed3 = seed(site: 3 + 3 * l)
-            parallelRanges(t) { _, rows in
+            parallelRanges(t, label: "layernorm") { _, rows in
                 let lo = rows.lowerBound
                 bk_bias_dropout_residual_layernorm(
                     out + lo * h, p[pl.outputBias], h1 + lo * h, p[pl.outputNormGamma], p[pl.outputNormBeta], eps,

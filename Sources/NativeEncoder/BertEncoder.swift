@@ -32,6 +32,10 @@ public final class BertEncoder {
     var training = false
     /// Token ids and types of the last forward pass (the backward scatters embedding gradients by them).
     var currentTokenIDs: [Int32] = [], currentTokenTypes: [Int32] = []
+    /// When true, forward/backward add the wall time of each phase to `profile` (seconds by phase name).
+    public var profiling = false
+    /// Seconds spent per phase since profiling was switched on.
+    public var profile: [String: Double] = [:]
     /// Word-embedding gradient rows written by the last backward (zeroed before the next one).
     var touchedWordRows: [Int32] = []
 
@@ -73,14 +77,18 @@ public final class BertEncoder {
     }
 
     /// Splits 0..<n into `threads` contiguous blocks (multiples of `align`) and runs body(worker, range).
-    func parallelRanges(_ n: Int, align: Int = 1, minimumChunk: Int = 8, _ body: (Int, Range<Int>) -> Void) {
-        let workers = min(threads, max(1, n / max(align, minimumChunk)))
-        if workers <= 1 { body(0, 0..<n); return }
-        var chunk = (n + workers - 1) / workers
-        chunk = (chunk + align - 1) / align * align
-        parallel(workers) { w in
-            let lo = min(n, w * chunk), hi = min(n, lo + chunk)
-            if lo < hi { body(w, lo..<hi) }
+    func parallelRanges(
+        _ n: Int, align: Int = 1, minimumChunk: Int = 8, label: String = "elementwise", _ body: (Int, Range<Int>) -> Void
+    ) {
+        timed(label) {
+            let workers = min(threads, max(1, n / max(align, minimumChunk)))
+            if workers <= 1 { body(0, 0..<n); return }
+            var chunk = (n + workers - 1) / workers
+            chunk = (chunk + align - 1) / align * align
+            parallel(workers) { w in
+                let lo = min(n, w * chunk), hi = min(n, lo + chunk)
+                if lo < hi { body(w, lo..<hi) }
+            }
         }
     }
 
@@ -90,7 +98,7 @@ public final class BertEncoder {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        parallelRanges(m, align: 16) { _, rows in
+        parallelRanges(m, align: 16, label: "gemm") { _, rows in
             BLAS.gemm(
                 transA: transA, transB: transB, m: rows.count, n: n, k: k,
                 a: transA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,

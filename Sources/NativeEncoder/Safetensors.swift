@@ -139,7 +139,7 @@ public struct SafetensorsFile: Sendable {
         precondition(destination.count == info.count, "destination size must match the tensor")
         let range = (dataStart + info.byteRange.lowerBound)..<(dataStart + info.byteRange.upperBound)
         bytes[range].withUnsafeBytes { raw in
-            if info.dtype == .f32, UInt32(1).littleEndian == 1, let base = raw.baseAddress {
+            if info.dtype == .f32, info.count > 0, UInt32(1).littleEndian == 1, let base = raw.baseAddress {
                 // Little-endian host: the bytes are already Floats (copied, as the mapping may be unaligned).
                 UnsafeMutableRawPointer(destination.baseAddress!).copyMemory(from: base, byteCount: 4 * info.count)
                 return

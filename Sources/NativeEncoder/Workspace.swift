@@ -3,12 +3,12 @@
 /// reused for every later step of that shape. Offsets are in Floats.
 ///
 /// Kept per layer: the layer input x_l [T, H], fused QKV [T, 3H], attention probabilities [B, heads, S, S]
-/// (before dropout; the dropout mask is recomputed from its counter hash), the context [T, H], the two
+/// before and after dropout (the backward needs both, never the mask), the context [T, H], the two
 /// LayerNorms' normalized inputs [T, H] and 1/std [T], the post-attention state [T, H], the feed-forward
 /// pre-activation and GELU output [T, I]. T = B x S.
 struct Workspace {
     struct Layer {
-        var qkv = 0, probs = 0, context = 0, xhat1 = 0, rstd1 = 0, h1 = 0, preGELU = 0, gelu = 0
+        var qkv = 0, probs = 0, droppedProbs = 0, context = 0, xhat1 = 0, rstd1 = 0, h1 = 0, preGELU = 0, gelu = 0
         var xhat2 = 0, rstd2 = 0
     }
 
@@ -20,7 +20,7 @@ struct Workspace {
     var layers: [Layer] = []
     // Backward scratch (shared by all layers).
     var dX = 0, dSum = 0, dH1 = 0, dContext = 0, dQKV = 0, dInter = 0, dPooled = 0
-    /// Per-thread scratch: two S x S blocks for attention.
+    /// Per-thread scratch: one S x S block for attention gradients.
     var threadScratch = 0, threadScratchStride = 0
     /// Partial column sums per block of `Workspace.reductionRows` rows (fixed blocks, so sums do not
     /// depend on the thread count).
@@ -47,6 +47,8 @@ struct Workspace {
             var l = Layer()
             l.qkv = take(t * 3 * h)
             l.probs = take(batchSize * c.headCount * s * s)
+            // Dropped probabilities are kept only when attention dropout is on (else they equal probs).
+            l.droppedProbs = c.attentionDropout > 0 ? take(batchSize * c.headCount * s * s) : l.probs
             l.context = take(t * h)
             l.xhat1 = take(t * h)
             l.rstd1 = take(t)
@@ -65,7 +67,7 @@ struct Workspace {
         dQKV = take(t * 3 * h)
         dInter = take(t * i)
         dPooled = take(batchSize * h)
-        threadScratchStride = (2 * s * s + 15) & ~15
+        threadScratchStride = (s * s + 15) & ~15
         threadScratch = take(threads * threadScratchStride)
         partialStride = (max(3 * h, i, 2 * h) + 15) & ~15
         partialSums = take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride)

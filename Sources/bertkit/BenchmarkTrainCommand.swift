@@ -16,6 +16,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.") var maxLength: Int = 128
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 5
     @Option(help: "Seed for token ids, targets and dropout.") var seed: UInt64 = 42
+    @Flag(help: "Also print seconds per step by phase (GEMMs, attention, elementwise kernels).") var profile = false
     @OptionGroup var blas: BLASOptions
 
     func run() throws {
@@ -34,19 +35,31 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let batch = try EncoderBatch(batchSize: batchSize, sequenceLength: maxLength, tokenIDs: ids)
         let target = (0..<(batchSize * config.hiddenSize)).map { _ in Float(rng.next() >> 40) / Float(1 << 24) - 0.5 }
         let optimizer = AdamW(for: encoder)
-        var times: [Double] = [], loss = 0.0
+        encoder.profiling = profile
+        var times: [Double] = [], phases: [[Double]] = [[], [], []], loss = 0.0
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         for step in 0...steps {
             let start = ContinuousClock.now
             try encoder.forward(batch, training: true, using: &rng)
             let (l, gradient) = try encoder.pooledMSE(target: target)
+            let forwardDone = ContinuousClock.now
             try encoder.backward(hiddenGradient: nil, pooledGradient: gradient)
+            let backwardDone = ContinuousClock.now
             optimizer.update(encoder)
-            let d = ContinuousClock.now - start
-            if step > 0 { times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+            let end = ContinuousClock.now
+            if step > 0 {
+                times.append(seconds(end - start))
+                phases[0].append(seconds(forwardDone - start))
+                phases[1].append(seconds(backwardDone - forwardDone))
+                phases[2].append(seconds(end - backwardDone))
+            }
             loss = l
         }
-        times.sort()
-        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        func medianOf(_ xs: [Double]) -> Double {
+            let s = xs.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        let median = medianOf(times)
         let flops = 3 * encoder.forwardMatmulFLOPs(batchSize: batchSize, sequenceLength: maxLength)
         let peak = BertEncoder.measureSGEMM(m: batchSize * maxLength, n: config.intermediateSize, k: config.hiddenSize, threads: blas.workerCount)
         let achieved = flops / median / 1e9
@@ -57,6 +70,11 @@ struct BenchmarkTrainCommand: ParsableCommand {
         print("final_loss: \(String(format: "%.6f", loss))")
         print("step_seconds: " + times.map { String(format: "%.4f", $0) }.joined(separator: " "))
         print("median_step_s: \(String(format: "%.4f", median))")
+        print("median_phases_s: forward \(String(format: "%.4f", medianOf(phases[0]))) backward \(String(format: "%.4f", medianOf(phases[1]))) adamw \(String(format: "%.4f", medianOf(phases[2])))")
+        if profile {
+            let perStep = encoder.profile.map { ($0.key, $0.value / Double(steps + 1)) }.sorted { $0.1 > $1.1 }
+            print("profile_s_per_step: " + perStep.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: ", "))
+        }
         print("gflop_per_step: \(String(format: "%.1f", flops / 1e9)) (3 x forward matmul FLOPs)")
         print("achieved_gflops: \(String(format: "%.1f", achieved))")
         print("sgemm_peak_gflops: \(String(format: "%.1f", peak)) (\(batchSize * maxLength)x\(config.intermediateSize)x\(config.hiddenSize), same split); achieved/peak \(String(format: "%.0f%%", 100 * achieved / peak))")

@@ -28,8 +28,10 @@ void bk_layernorm_backward(const float *dy, const float *xhat, const float *rstd
 /// Attention probabilities in place for one head: rows x keys scores become softmax(scores * scale +
 /// keyBias) per row, where keyBias[j] is 0 for a real key and a large negative for padding.
 void bk_softmax_rows(float *scores, const float *keyBias, float scale, long rows, long keys);
-/// Softmax backward in place: dp becomes scale * P (dp - rowsum(dp P)).
-void bk_softmax_backward(const float *probs, float *dp, float scale, long rows, long keys);
+/// Softmax + dropout backward in place. With P the probabilities, D = dropout(P) (D = P without dropout)
+/// and dp = dLoss/dD on entry, dp becomes dLoss/dscores * scale = scale (D dp - P rowsum(D dp)): since
+/// P dLoss/dP = D dp elementwise, the dropout mask is never needed again.
+void bk_softmax_backward(const float *probs, const float *dropped, float *dp, float scale, long rows, long keys);
 
 /// Inverted dropout with a counter-based mask: x[i] = keep(seed, index0 + i) ? x[i] / (1 - p) : 0.
 /// The same (seed, index) always gives the same mask, whatever the thread split.
