@@ -23,7 +23,10 @@ extension BertEncoder {
             dX.update(repeating: 0, count: t * h)
         }
         backPooler(ws, pooledGradient)
-        for l in (0..<configuration.layerCount).reversed() { backLayer(ws, l) }
+        let pooledOnly = hiddenGradient == nil && sparsePooledBackward && configuration.layerCount > 0
+        for l in (0..<configuration.layerCount).reversed() {
+            if pooledOnly && l == configuration.layerCount - 1 { backLastLayerPooledOnly(ws) } else { backLayer(ws, l) }
+        }
         backEmbeddings(ws)
     }
 

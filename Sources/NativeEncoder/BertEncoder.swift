@@ -32,6 +32,9 @@ public final class BertEncoder {
     var training = false
     /// Token ids and types of the last forward pass (the backward scatters embedding gradients by them).
     var currentTokenIDs: [Int32] = [], currentTokenTypes: [Int32] = []
+    /// When true (default), a backward without a hidden-state gradient runs the last layer on the [CLS] rows
+    /// only (`backLastLayerPooledOnly`); false forces the dense path (same results up to rounding).
+    public var sparsePooledBackward = true
     /// When true, forward/backward add the wall time of each phase to `profile` (seconds by phase name).
     public var profiling = false
     /// Seconds spent per phase since profiling was switched on.
@@ -76,16 +79,22 @@ public final class BertEncoder {
         }
     }
 
-    /// Splits 0..<n into `threads` contiguous blocks (multiples of `align`) and runs body(worker, range).
+    /// Chunks per worker thread in `parallelRanges` (the chunk index passed to the body is below
+    /// `threads * chunksPerWorker`, which sizes per-chunk scratch).
+    static let chunksPerWorker = 4
+
+    /// Splits 0..<n into contiguous chunks (multiples of `align`) run on the workers; body(chunk, range).
     func parallelRanges(
         _ n: Int, align: Int = 1, minimumChunk: Int = 8, label: String = "elementwise", _ body: (Int, Range<Int>) -> Void
     ) {
         timed(label) {
-            let workers = min(threads, max(1, n / max(align, minimumChunk)))
-            if workers <= 1 { body(0, 0..<n); return }
-            var chunk = (n + workers - 1) / workers
+            // Several chunks per worker, handed out dynamically: on a shared machine a preempted worker then
+            // delays one small chunk instead of half the work.
+            let chunks = min(threads == 1 ? 1 : threads * Self.chunksPerWorker, max(1, n / max(align, minimumChunk)))
+            if chunks <= 1 { body(0, 0..<n); return }
+            var chunk = (n + chunks - 1) / chunks
             chunk = (chunk + align - 1) / align * align
-            parallel(workers) { w in
+            parallel(chunks) { w in
                 let lo = min(n, w * chunk), hi = min(n, lo + chunk)
                 if lo < hi { body(w, lo..<hi) }
             }

@@ -20,7 +20,7 @@ struct Workspace {
     var layers: [Layer] = []
     // Backward scratch (shared by all layers).
     var dX = 0, dSum = 0, dH1 = 0, dContext = 0, dQKV = 0, dInter = 0, dPooled = 0
-    /// Per-thread scratch: one S x S block for attention gradients.
+    /// Per-chunk scratch: one S x S block for attention gradients.
     var threadScratch = 0, threadScratchStride = 0
     /// Partial column sums per block of `Workspace.reductionRows` rows (fixed blocks, so sums do not
     /// depend on the thread count).
@@ -68,7 +68,7 @@ struct Workspace {
         dInter = take(t * i)
         dPooled = take(batchSize * h)
         threadScratchStride = (s * s + 15) & ~15
-        threadScratch = take(threads * threadScratchStride)
+        threadScratch = take(threads * BertEncoder.chunksPerWorker * threadScratchStride)
         partialStride = (max(3 * h, i, 2 * h) + 15) & ~15
         partialSums = take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride)
         arena = FloatArena(count: size)

@@ -16,6 +16,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.") var maxLength: Int = 128
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 5
     @Option(help: "Seed for token ids, targets and dropout.") var seed: UInt64 = 42
+    @Flag(help: "Back-propagate the last layer over all tokens even though the loss reads only [CLS] (as PyTorch does).")
+    var denseBackward = false
     @Flag(help: "Also print seconds per step by phase (GEMMs, attention, elementwise kernels).") var profile = false
     @OptionGroup var blas: BLASOptions
 
@@ -36,6 +38,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let target = (0..<(batchSize * config.hiddenSize)).map { _ in Float(rng.next() >> 40) / Float(1 << 24) - 0.5 }
         let optimizer = AdamW(for: encoder)
         encoder.profiling = profile
+        encoder.sparsePooledBackward = !denseBackward
         var times: [Double] = [], phases: [[Double]] = [[], [], []], loss = 0.0
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         for step in 0...steps {
@@ -65,7 +68,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let achieved = flops / median / 1e9
         print("openblas_corename: \(blas.kernelDescription)")
         print("threads: \(blas.workerCount) encoder workers, OpenBLAS \(BLAS.threads)")
-        print("shape: batch \(batchSize) x \(maxLength) tokens, loss mse(pooled, target), dropout on, AdamW")
+        print("shape: batch \(batchSize) x \(maxLength) tokens, loss mse(pooled, target), dropout on, AdamW, "
+            + (denseBackward ? "dense backward" : "last layer back-propagated on [CLS] rows only"))
         print("activation_plan_mb: \(String(format: "%.1f", Double(encoder.activationBytes) / 1e6))")
         print("final_loss: \(String(format: "%.6f", loss))")
         print("step_seconds: " + times.map { String(format: "%.4f", $0) }.joined(separator: " "))

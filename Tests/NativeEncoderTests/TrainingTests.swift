@@ -41,3 +41,28 @@ import Testing
         #expect(losses[2] < losses[1] && losses[1] < losses[0], "\(losses)")
     }
 }
+
+/// The [CLS]-rows-only last-layer backward (pooled-only losses) against the dense backward.
+@Suite struct PooledBackwardTests {
+    @Test(arguments: [false, true])
+    func sparseMatchesDense(training: Bool) throws {
+        let encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        let batch = try EncoderBatch(sequences: [[101, 7592, 2088, 2003, 102], [101, 2748, 102]])
+        let target = [Float](repeating: 0.1, count: 2 * 384)
+        var results: [[Float]] = []
+        for sparse in [false, true] {
+            encoder.sparsePooledBackward = sparse
+            try encoder.forward(batch, training: training, dropoutSeed: 5)
+            let gradient = try encoder.pooledMSE(target: target).gradient
+            try encoder.backward(hiddenGradient: sparse ? nil : [Float](repeating: 0, count: 2 * 5 * 384), pooledGradient: gradient)
+            results.append(encoder.layout.entries.flatMap { encoder.gradient(named: $0.name)! })
+        }
+        for entry in encoder.layout.entries {
+            let dense = Array(results[0][entry.offset..<(entry.offset + entry.count)])
+            let sparse = Array(results[1][entry.offset..<(entry.offset + entry.count)])
+            let scale = dense.map { abs($0) }.max() ?? 0
+            let error = zip(dense, sparse).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= 1e-4 * scale + 1e-9, "\(entry.name): max diff \(error), scale \(scale)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import CEncoderKernels
+
+extension BertEncoder {
+    /// The last layer's backward when the loss reads only the pooler output (no hidden-state gradient), as in
+    /// sequence classification: then dLoss/dx[L] is non-zero only on the [CLS] rows, so everything up to the
+    /// attention scores is computed on B rows instead of B x S (rows strided S apart, no gathering); only the
+    /// keys and values of every token still get gradients. Same results as the dense path up to rounding.
+    ///
+    /// On entry dX holds dLoss/dx[L] (zero except the [CLS] rows); on exit dLoss/dx[L-1], as `backLayer`.
+    func backLastLayerPooledOnly(_ ws: Workspace) {
+        let c = configuration, p = parameters, g = gradients, a = ws.arena
+        let l = c.layerCount - 1, pl = layout.layers[l], wl = ws.layers[l]
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let s = ws.sequenceLength, b = ws.batchSize, t = b * s
+        let hiddenP = training ? c.hiddenDropout : 0
+        let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter], dQKV = a[ws.dQKV]
+        let dContext = a[ws.dContext], partial = a[ws.partialSums]
+        let rows = (0..<b).map { $0 * s }  // the [CLS] rows
+
+        /// LayerNorm backward on the [CLS] rows into dSum, then the dense branch's dropout into dX.
+        func normAndDropout(xhat: Int, rstd: Int, gamma: Int, beta: Int, site: Int) {
+            partial.update(repeating: 0, count: 2 * h)
+            for r in rows {
+                bk_layernorm_backward(dX + r * h, a[xhat + r * h], a[rstd + r], p[gamma], dSum + r * h, partial, partial + h, 1, h)
+                if hiddenP > 0 {
+                    bk_dropout_copy(dSum + r * h, dX + r * h, h, hiddenP, seed(site: site), r * h)
+                } else {
+                    (dX + r * h).update(from: dSum + r * h, count: h)
+                }
+            }
+            g[gamma].update(from: partial, count: h)
+            g[beta].update(from: partial + h, count: h)
+        }
+        func rowSums(_ x: UnsafeMutablePointer<Float>, cols: Int, ld: Int, into out: UnsafeMutablePointer<Float>) {
+            out.update(repeating: 0, count: cols)
+            bk_column_sums(x, out, b, cols, ld)
+        }
+
+        timed("pooled.backward") {
+            // Feed-forward block on [CLS] rows.
+            normAndDropout(xhat: wl.xhat2, rstd: wl.rstd2, gamma: pl.outputNormGamma, beta: pl.outputNormBeta, site: 3 + 3 * l)
+            rowSums(dX, cols: h, ld: s * h, into: g[pl.outputBias])
+            BLAS.gemm(transA: true, transB: false, m: h, n: inner, k: b, a: dX, lda: s * h, b: a[wl.gelu], ldb: s * inner,
+                      beta: 0, c: g[pl.outputWeight], ldc: inner)
+            BLAS.gemm(transA: false, transB: false, m: b, n: inner, k: h, a: dX, lda: s * h, b: p[pl.outputWeight], ldb: inner,
+                      beta: 0, c: dInter, ldc: s * inner)
+            for r in rows { bk_gelu_backward(a[wl.preGELU + r * inner], dInter + r * inner, inner) }
+            rowSums(dInter, cols: inner, ld: s * inner, into: g[pl.intermediateBias])
+            BLAS.gemm(transA: true, transB: false, m: inner, n: h, k: b, a: dInter, lda: s * inner, b: a[wl.h1], ldb: s * h,
+                      beta: 0, c: g[pl.intermediateWeight], ldc: h)
+            for r in rows { (dH1 + r * h).update(from: dSum + r * h, count: h) }
+            BLAS.gemm(transA: false, transB: false, m: b, n: h, k: inner, a: dInter, lda: s * inner, b: p[pl.intermediateWeight],
+                      ldb: h, beta: 1, c: dH1, ldc: s * h)
+            // Attention output block on [CLS] rows.
+            for r in rows { (dX + r * h).update(from: dH1 + r * h, count: h) }
+            normAndDropout(xhat: wl.xhat1, rstd: wl.rstd1, gamma: pl.attentionNormGamma, beta: pl.attentionNormBeta, site: 2 + 3 * l)
+            rowSums(dX, cols: h, ld: s * h, into: g[pl.attentionOutBias])
+            BLAS.gemm(transA: true, transB: false, m: h, n: h, k: b, a: dX, lda: s * h, b: a[wl.context], ldb: s * h,
+                      beta: 0, c: g[pl.attentionOutWeight], ldc: h)
+            BLAS.gemm(transA: false, transB: false, m: b, n: h, k: h, a: dX, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
+                      beta: 0, c: dContext, ldc: s * h)
+            // Queries other than [CLS] get no gradient.
+            for r in 0..<t { (dQKV + r * 3 * h).update(repeating: 0, count: h) }
+        }
+        // Attention: only query row 0 of each (sequence, head) has a gradient.
+        let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv], attentionP = training ? c.attentionDropout : 0
+        parallelRanges(b * heads, minimumChunk: 1, label: "pooled.attention.backward") { w, items in
+            let dp = a[ws.threadScratch + w * ws.threadScratchStride]
+            for item in items {
+                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
+                let offset = seq * s * 3 * h + head * dh
+                let q = qkv + offset, dq = dQKV + offset, dc = dContext + seq * s * h + head * dh
+                let probs = a[wl.probs + item * s * s]
+                let used = UnsafePointer(attentionP > 0 ? a[wl.droppedProbs + item * s * s] : probs)
+                BLAS.gemm(transA: false, transB: true, m: 1, n: s, k: dh, a: dc, lda: h, b: q + 2 * h, ldb: 3 * h,
+                          beta: 0, c: dp, ldc: s)
+                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: 1, a: used, lda: s, b: dc, ldb: h,
+                          beta: 0, c: dq + 2 * h, ldc: 3 * h)
+                bk_softmax_backward(probs, used, dp, scale, 1, s)
+                BLAS.gemm(transA: false, transB: false, m: 1, n: dh, k: s, a: dp, lda: s, b: q + h, ldb: 3 * h,
+                          beta: 0, c: dq, ldc: 3 * h)
+                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: 1, a: dp, lda: s, b: q, ldb: 3 * h,
+                          beta: 0, c: dq + h, ldc: 3 * h)
+            }
+        }
+        // Q/K/V projections as in the dense path; the residual carries dSum on [CLS] rows only.
+        columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
+        gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
+        dX.update(repeating: 0, count: t * h)
+        for r in rows { (dX + r * h).update(from: dSum + r * h, count: h) }
+        gemm(m: t, n: h, k: 3 * h, a: dQKV, lda: 3 * h, b: p[pl.qkvWeight], ldb: h, beta: 1, c: dX, ldc: h)
+    }
+}
