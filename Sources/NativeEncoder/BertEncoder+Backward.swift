@@ -16,6 +16,9 @@ extension BertEncoder {
         if let g = pooledGradient, g.count != ws.batchSize * h {
             throw NativeEncoderError.invalidBatch(reason: "pooled gradient has \(g.count) values, expected \(ws.batchSize * h)")
         }
+        if pooledOnly && hiddenGradient != nil {
+            throw NativeEncoderError.invalidBatch(reason: "a pooled-only forward pass takes no hidden-state gradient")
+        }
         let dX = ws.arena[ws.dX]
         if let g = hiddenGradient {
             g.withUnsafeBufferPointer { dX.update(from: $0.baseAddress!, count: t * h) }
@@ -23,9 +26,9 @@ extension BertEncoder {
             dX.update(repeating: 0, count: t * h)
         }
         backPooler(ws, pooledGradient)
-        let pooledOnly = hiddenGradient == nil && sparsePooledBackward && configuration.layerCount > 0
+        let sparse = pooledOnly || (hiddenGradient == nil && sparsePooledBackward)
         for l in (0..<configuration.layerCount).reversed() {
-            if pooledOnly && l == configuration.layerCount - 1 { backLastLayerPooledOnly(ws) } else { backLayer(ws, l) }
+            if sparse && l == configuration.layerCount - 1 { backLastLayerPooledOnly(ws) } else { backLayer(ws, l) }
         }
         backEmbeddings(ws)
     }

@@ -8,7 +8,11 @@ extension BertEncoder {
     /// Runs the encoder on `batch`, keeping what the backward pass needs. With `training`, dropout uses the
     /// configuration's rates and a mask derived from `dropoutSeed` (same seed, same masks, any thread count).
     /// - Throws: `NativeEncoderError.invalidBatch` for ids, types or lengths the model cannot take.
-    public func forward(_ batch: EncoderBatch, training: Bool = false, dropoutSeed: UInt64 = 0) throws {
+    ///
+    /// With `pooledOnly`, the last layer is computed for the [CLS] rows only (plus every token's keys and
+    /// values): the pooler output is exact, `lastHiddenState()` and `meanPooled` return nothing, and
+    /// `backward` accepts only a pooled gradient. For losses on the pooled output (classification).
+    public func forward(_ batch: EncoderBatch, training: Bool = false, dropoutSeed: UInt64 = 0, pooledOnly: Bool = false) throws {
         let c = configuration
         guard batch.sequenceLength <= c.maxPositions else {
             throw NativeEncoderError.invalidBatch(
@@ -26,6 +30,7 @@ extension BertEncoder {
         }
         guard let ws = workspace else { return }
         stepSeed = dropoutSeed
+        self.pooledOnly = pooledOnly
         currentTokenIDs = batch.tokenIDs
         currentTokenTypes = batch.tokenTypeIDs
         self.training = training
@@ -39,8 +44,10 @@ extension BertEncoder {
     }
 
     /// Runs `forward` with a dropout seed drawn from `generator`.
-    public func forward(_ batch: EncoderBatch, training: Bool, using generator: inout some RandomNumberGenerator) throws {
-        try forward(batch, training: training, dropoutSeed: generator.next())
+    public func forward(
+        _ batch: EncoderBatch, training: Bool, pooledOnly: Bool = false, using generator: inout some RandomNumberGenerator
+    ) throws {
+        try forward(batch, training: training, dropoutSeed: generator.next(), pooledOnly: pooledOnly)
     }
 
     private func runForward(
@@ -70,6 +77,10 @@ extension BertEncoder {
         }
 
         for l in 0..<c.layerCount {
+            if pooledOnly && l == c.layerCount - 1 {
+                lastLayerPooledOnly(ws)
+                break
+            }
             let pl = lay.layers[l], wl = ws.layers[l]
             let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
             // Q, K, V in one GEMM against the adjacent [3H, H] weights, then the biases.
@@ -134,7 +145,7 @@ extension BertEncoder {
 
     /// The last forward pass's final hidden states, [batch, sequence, hidden] row-major (empty before one).
     public func lastHiddenState() -> [Float] {
-        guard let ws = workspace else { return [] }
+        guard let ws = workspace, !pooledOnly else { return [] }
         return Array(UnsafeBufferPointer(start: ws.arena[ws.x[configuration.layerCount]], count: ws.batchSize * ws.sequenceLength * configuration.hiddenSize))
     }
 
@@ -147,7 +158,8 @@ extension BertEncoder {
     /// Mean of the final hidden states over each sequence's real tokens (sentence-transformers' mean
     /// pooling), one vector per sequence of `batch` (the batch of the last forward pass).
     public func meanPooled(_ batch: EncoderBatch) -> [[Float]] {
-        guard let ws = workspace, ws.batchSize == batch.batchSize, ws.sequenceLength == batch.sequenceLength else { return [] }
+        guard let ws = workspace, !pooledOnly, ws.batchSize == batch.batchSize, ws.sequenceLength == batch.sequenceLength
+        else { return [] }
         let h = configuration.hiddenSize, s = batch.sequenceLength, top = ws.arena[ws.x[configuration.layerCount]]
         return (0..<batch.batchSize).map { seq in
             var sum = [Float](repeating: 0, count: h)

@@ -30,6 +30,8 @@ public final class BertEncoder {
     /// Dropout seed of the last forward pass, reused by its backward pass.
     var stepSeed: UInt64 = 0
     var training = false
+    /// Whether the last forward pass computed the last layer on [CLS] rows only.
+    var pooledOnly = false
     /// Token ids and types of the last forward pass (the backward scatters embedding gradients by them).
     var currentTokenIDs: [Int32] = [], currentTokenTypes: [Int32] = []
     /// When true (default), a backward without a hidden-state gradient runs the last layer on the [CLS] rows

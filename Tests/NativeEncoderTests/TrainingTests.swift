@@ -42,7 +42,8 @@ import Testing
     }
 }
 
-/// The [CLS]-rows-only last-layer backward (pooled-only losses) against the dense backward.
+/// The [CLS]-rows-only last layer (pooled-only losses: sparse backward, pooled-only forward) against the
+/// dense computation.
 @Suite struct PooledBackwardTests {
     @Test(arguments: [false, true])
     func sparseMatchesDense(training: Bool) throws {
@@ -50,19 +51,21 @@ import Testing
         let batch = try EncoderBatch(sequences: [[101, 7592, 2088, 2003, 102], [101, 2748, 102]])
         let target = [Float](repeating: 0.1, count: 2 * 384)
         var results: [[Float]] = []
-        for sparse in [false, true] {
+        for mode in 0..<3 {  // dense; sparse backward; pooled-only forward + sparse backward
+            let sparse = mode > 0
             encoder.sparsePooledBackward = sparse
-            try encoder.forward(batch, training: training, dropoutSeed: 5)
+            try encoder.forward(batch, training: training, dropoutSeed: 5, pooledOnly: mode == 2)
+            if mode == 2 { #expect(encoder.lastHiddenState().isEmpty) }
             let gradient = try encoder.pooledMSE(target: target).gradient
             try encoder.backward(hiddenGradient: sparse ? nil : [Float](repeating: 0, count: 2 * 5 * 384), pooledGradient: gradient)
             results.append(encoder.layout.entries.flatMap { encoder.gradient(named: $0.name)! })
         }
-        for entry in encoder.layout.entries {
+        for entry in encoder.layout.entries { for other in 1..<3 {
             let dense = Array(results[0][entry.offset..<(entry.offset + entry.count)])
-            let sparse = Array(results[1][entry.offset..<(entry.offset + entry.count)])
+            let sparse = Array(results[other][entry.offset..<(entry.offset + entry.count)])
             let scale = dense.map { abs($0) }.max() ?? 0
             let error = zip(dense, sparse).map { abs($0 - $1) }.max() ?? 0
-            #expect(error <= 1e-4 * scale + 1e-9, "\(entry.name): max diff \(error), scale \(scale)")
-        }
+            #expect(error <= 1e-4 * scale + 1e-9, "\(entry.name) (mode \(other)): max diff \(error), scale \(scale)")
+        } }
     }
 }

@@ -1,0 +1,61 @@
+import CEncoderKernels
+
+extension BertEncoder {
+    /// The last layer for a pooled-only forward pass: Q, K, V for every token (keys and values are needed),
+    /// then attention, output dense, LayerNorms and feed-forward on the [CLS] rows only (rows S apart,
+    /// strided GEMMs, no gathering). Writes exactly what `backLastLayerPooledOnly` reads.
+    func lastLayerPooledOnly(_ ws: Workspace) {
+        let c = configuration, p = parameters, a = ws.arena
+        let l = c.layerCount - 1, pl = layout.layers[l], wl = ws.layers[l]
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let s = ws.sequenceLength, b = ws.batchSize, t = b * s, eps = c.layerNormEpsilon
+        let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
+        let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
+        let rows = (0..<b).map { $0 * s }
+
+        gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, c: qkv, ldc: 3 * h)
+        parallelRanges(t) { _, rows in
+            for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], 3 * h) }
+        }
+        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
+        parallelRanges(b * heads, minimumChunk: 1, label: "pooled.attention") { _, items in
+            for item in items {
+                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
+                let q = qkv + seq * s * 3 * h + head * dh
+                let probs = a[wl.probs + item * s * s]
+                BLAS.gemm(transA: false, transB: true, m: 1, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
+                          beta: 0, c: probs, ldc: s)
+                bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, 1, s)
+                var used = UnsafePointer(probs)
+                if attentionP > 0 {
+                    let dropped = a[wl.droppedProbs + item * s * s]
+                    bk_dropout_copy(probs, dropped, s, attentionP, probsSeed, item * s * s)
+                    used = UnsafePointer(dropped)
+                }
+                BLAS.gemm(transA: false, transB: false, m: 1, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
+                          beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
+            }
+        }
+        timed("pooled.forward") {
+            BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: ctx, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
+                      beta: 0, c: h1, ldc: s * h)
+            let seed2 = seed(site: 2 + 3 * l), seed3 = seed(site: 3 + 3 * l)
+            for r in rows {
+                bk_bias_dropout_residual_layernorm(
+                    h1 + r * h, p[pl.attentionOutBias], xin + r * h, p[pl.attentionNormGamma], p[pl.attentionNormBeta], eps,
+                    hiddenP, seed2, r * h, a[wl.xhat1 + r * h], a[wl.rstd1 + r], h1 + r * h, 1, h)
+            }
+            let pre = a[wl.preGELU], act = a[wl.gelu]
+            BLAS.gemm(transA: false, transB: true, m: b, n: inner, k: h, a: h1, lda: s * h, b: p[pl.intermediateWeight], ldb: h,
+                      beta: 0, c: pre, ldc: s * inner)
+            for r in rows { bk_bias_gelu_forward(pre + r * inner, p[pl.intermediateBias], act + r * inner, 1, inner) }
+            BLAS.gemm(transA: false, transB: true, m: b, n: h, k: inner, a: act, lda: s * inner, b: p[pl.outputWeight],
+                      ldb: inner, beta: 0, c: out, ldc: s * h)
+            for r in rows {
+                bk_bias_dropout_residual_layernorm(
+                    out + r * h, p[pl.outputBias], h1 + r * h, p[pl.outputNormGamma], p[pl.outputNormBeta], eps,
+                    hiddenP, seed3, r * h, a[wl.xhat2 + r * h], a[wl.rstd2 + r], out + r * h, 1, h)
+            }
+        }
+    }
+}
