@@ -28,10 +28,10 @@ for round in $(seq 1 "$rounds"); do
       out=$("$bin" benchmark-train --model "$model" --batch-size 32 --max-length 128 --steps "$steps" --threads "$n" --blas-coretype "$policy" "${extra[@]}")
       median=$(sed -n 's/^median_step_s: //p' <<<"$out")
       core=$(sed -n 's/^openblas_corename: //p' <<<"$out" | cut -d' ' -f1)
-      gflops=$(sed -n 's/^achieved_gflops: //p' <<<"$out")
+      gflops=$(sed -n 's/^achieved_gflops: //p' <<<"$out" | cut -d' ' -f1)
       peak=$(sed -n 's/^sgemm_peak_gflops: //p' <<<"$out" | cut -d' ' -f1)
       ratio=$(python3 -c "print(f'{$median/$torch_median:.3f}')")
-      echo "  native[$variant] $core: median ${median}s, ${gflops} GFLOP/s, sgemm peak ${peak} GFLOP/s; native/pytorch = $ratio"
+      echo "  native[$variant] $core: median ${median}s, ${gflops} GFLOP/s (executed), sgemm peak ${peak} GFLOP/s; native/pytorch = $ratio"
       echo "$n $variant $core $ratio $median $torch_median $gflops $peak" >> "$results"
     done
   done
