@@ -1,0 +1,141 @@
+/// The five Unicode normalization forms ICU provides.
+public enum UnicodeForm: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Canonical composition.
+    case nfc = "NFC"
+    /// Canonical decomposition.
+    case nfd = "NFD"
+    /// Compatibility composition.
+    case nfkc = "NFKC"
+    /// Compatibility decomposition.
+    case nfkd = "NFKD"
+    /// NFKC with case folding and removal of default-ignorable code points (this removes ZWNJ).
+    case nfkcCasefold = "NFKC_CF"
+
+    /// Parses NFC, NFD, NFKC, NFKD or NFKC_CF (case-insensitive; NFKC_Casefold also accepted).
+    public init(name: String) throws(NormalizationError) {
+        let upper = name.uppercased()
+        if upper == "NFKC_CASEFOLD" { self = .nfkcCasefold; return }
+        guard let form = UnicodeForm(rawValue: upper) else { throw .unknownForm(name) }
+        self = form
+    }
+
+    /// The form's name as the CLI spells it.
+    public var description: String { rawValue }
+}
+
+/// Normalizes UTF-8 to a Unicode form with ICU (`Normalizer2::normalizeUTF8`, no UTF-16 round trip).
+///
+/// Fast path: a per-code-point table (built once per form from ICU) marks code points that are unchanged by
+/// the form and start a normalization segment; the longest prefix made of them is copied as is and only the
+/// rest, from its last segment start, goes to ICU. Already-normalized text is therefore copied, not
+/// re-normalized. (ICU's own `unorm2_spanQuickCheckYes` does the same on UTF-16.)
+public struct UnicodeNormalizer: NormalizationStage {
+    /// The target form.
+    public let form: UnicodeForm
+    private let stable: StableTable
+
+    /// A normalizer to `form`. Builds the form's quick-check table on first use (about 0.1 s, once per process).
+    public init(form: UnicodeForm) throws(NormalizationError) {
+        self.form = form
+        self.stable = try StableTable.shared(form)
+    }
+
+    /// Appends the normalized `input` to `output` (and its source offsets to `alignment`).
+    public func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], alignment: inout [Int32]?) {
+        let cut = stable.stablePrefix(input)
+        if cut == input.count {
+            output.append(contentsOf: input)
+            Alignment.appendIdentity(count: cut, from: 0, to: &alignment)
+            return
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[0..<cut]))
+        Alignment.appendIdentity(count: cut, from: 0, to: &alignment)
+        let rest = UnsafeBufferPointer(rebasing: input[cut...])
+        // Errors from ICU here can only come from missing ICU data, which init already proved present;
+        // should one happen anyway, the text is passed through unchanged rather than lost.
+        if (try? Self.icuNormalize(form, rest, base: cut, into: &output, alignment: &alignment)) == nil {
+            output.append(contentsOf: rest)
+            Alignment.appendIdentity(count: rest.count, from: cut, to: &alignment)
+        }
+    }
+
+    /// Runs ICU on `input`, growing the scratch buffer when ICU asks for more.
+    static func icuNormalize(
+        _ form: UnicodeForm, _ input: UnsafeBufferPointer<UInt8>, base: Int, into output: inout [UInt8],
+        alignment: inout [Int32]?
+    ) throws(NormalizationError) {
+        var capacity = input.count * 3 + 16
+        for _ in 0..<2 {
+            let wanted = alignment != nil
+            let needed: Int = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+                (scratch) throws(NormalizationError) -> Int in
+                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: wanted ? capacity : 1) {
+                    (map) throws(NormalizationError) -> Int in
+                    let n = try ICU.normalizeUTF8(form, input, into: scratch, map: wanted ? map.baseAddress : nil)
+                    guard n <= capacity else { return n }
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<n]))
+                    if wanted {
+                        let b = Int32(base)
+                        alignment?.append(contentsOf: map[0..<n].lazy.map { $0 + b })
+                    }
+                    return 0
+                }
+            }
+            if needed == 0 { return }
+            capacity = needed
+        }
+    }
+}
+
+/// One bit per code point: unchanged by the form and a segment start (see `bk_icu_fill_stable_table`).
+final class StableTable: Sendable {
+    let bits: [UInt8]
+
+    init(bits: [UInt8]) { self.bits = bits }
+
+    /// The byte length of the longest prefix that is already normalized and may be copied: up to the start
+    /// of the last stable code point before the first unstable one (that code point may combine with it).
+    @inline(__always)
+    func stablePrefix(_ p: UnsafeBufferPointer<UInt8>) -> Int {
+        bits.withUnsafeBufferPointer { t in
+            var i = 0
+            var lastStart = 0
+            let n = p.count
+            while i < n {
+                let b = p[i]
+                if b < 0x80 {
+                    if t[Int(b >> 3)] & (1 << (b & 7)) == 0 { return lastStart }
+                    lastStart = i
+                    i &+= 1
+                    continue
+                }
+                let (v, len) = UTF8Scalars.decode(p, at: i)
+                if v == UTF8Scalars.invalid || t[Int(v >> 3)] & (1 << (v & 7)) == 0 { return lastStart }
+                lastStart = i
+                i &+= len
+            }
+            return n
+        }
+    }
+
+    // One lazily built table per form (each static is initialised once, thread-safely, on first use).
+    private static let nfc = Result { () throws(NormalizationError) in StableTable(bits: try ICU.stableBits(.nfc)) }
+    private static let nfd = Result { () throws(NormalizationError) in StableTable(bits: try ICU.stableBits(.nfd)) }
+    private static let nfkc = Result { () throws(NormalizationError) in StableTable(bits: try ICU.stableBits(.nfkc)) }
+    private static let nfkd = Result { () throws(NormalizationError) in StableTable(bits: try ICU.stableBits(.nfkd)) }
+    private static let nfkcCasefold = Result { () throws(NormalizationError) in
+        StableTable(bits: try ICU.stableBits(.nfkcCasefold))
+    }
+
+    static func shared(_ form: UnicodeForm) throws(NormalizationError) -> StableTable {
+        let result: Result<StableTable, NormalizationError>
+        switch form {
+        case .nfc: result = nfc
+        case .nfd: result = nfd
+        case .nfkc: result = nfkc
+        case .nfkd: result = nfkd
+        case .nfkcCasefold: result = nfkcCasefold
+        }
+        return try result.get()
+    }
+}
