@@ -1,0 +1,86 @@
+/// How digits are written after normalization.
+public enum DigitStyle: String, Sendable, CaseIterable {
+    /// Leave every digit as written.
+    case keep
+    /// ASCII 0–9 (Arabic-Indic and Persian digits are converted; the Arabic decimal separator ٫ becomes ".").
+    case ascii
+    /// Persian ۰–۹ (ASCII and Arabic-Indic digits are converted; "." between two digits becomes ٫).
+    case persian
+
+    /// Parses keep, ascii or persian.
+    public init(name: String) throws(NormalizationError) {
+        guard let style = DigitStyle(rawValue: name.lowercased()) else { throw .unknownDigitStyle(name) }
+        self = style
+    }
+}
+
+/// Persian text normalization: one table-driven pass over UTF-8 (plus an optional affix pass).
+///
+/// Follows the rules of hazm's `Normalizer` (github.com/roshan-research/hazm `hazm/normalizer.py`) and
+/// parsivar's, without their known faults: digits are a choice and never split (`3.5`, `Image2.jpg`), initial
+/// noon ﻧ U+FEE7 becomes ن (derived from ICU's NFKC, not a hand table), and ZWNJ is removed only where it is
+/// meaningless, never inserted after a letter that does not join.
+public struct PersianNormalizer: NormalizationStage {
+    /// The rules to apply; every default is the safe, lossless-for-meaning choice.
+    public struct Configuration: Sendable, Equatable {
+        /// ة U+0629 → ه U+0647. Default false (ة is correct in Arabic loanwords).
+        public var foldTehMarbuta = false
+        /// ۀ U+06C0 → ه U+0647. Default false.
+        public var foldHehWithYeh = false
+        /// أ U+0623, إ U+0625, ٱ U+0671 → ا U+0627. Default false.
+        public var foldAlefWithHamza = false
+        /// ؤ U+0624 → و U+0648. Default false.
+        public var foldWawWithHamza = false
+        /// Remove harakat U+064B–U+0652 and superscript alef U+0670. Default true.
+        public var removeDiacritics = true
+        /// Remove kashida (tatweel) U+0640. Default true.
+        public var removeKashida = true
+        /// Arabic presentation forms U+FB50–U+FDFF, U+FE70–U+FEFC (ligatures, ﷲ ﷼ ﷽, lam-alef) → base letters.
+        /// Default true.
+        public var presentationForms = true
+        /// Digit style. Default `.keep`.
+        public var digits = DigitStyle.keep
+        /// Legacy ZWNJ: NOT SIGN U+00AC (from old Persian keyboard layouts) becomes ZWNJ. Default false.
+        public var legacyZWNJ = false
+        /// Keep ZWNJ U+200C only between a letter that joins forwards and a letter that joins backwards;
+        /// repeated ZWNJs collapse into one. Default true.
+        public var cleanZWNJ = true
+        /// Remove bidi controls U+202A–U+202E, U+2066–U+2069, LRM/RLM, soft hyphen, BOM, ZWSP. Default true.
+        public var removeInvisible = true
+        /// Remove ZWJ U+200D. Default true.
+        public var removeZWJ = true
+        /// NBSP and the other Unicode spaces (U+2000–U+200A, U+202F, U+205F, U+3000, …) → ASCII space. Default true.
+        public var unifySpaces = true
+        /// Join the prefixes می/نمی and the suffixes ها/های/هایی/تر/ترین/تری to their word (ZWNJ where the
+        /// previous letter joins, nothing where it does not). Default false.
+        public var affixZWNJ = false
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The configuration this normalizer applies.
+    public let configuration: Configuration
+    let table: ScalarTable
+    private let affixes: PersianAffixJoiner?
+
+    /// A normalizer for `configuration` (builds its table: a few milliseconds).
+    public init(configuration: Configuration = .init()) throws(NormalizationError) {
+        self.configuration = configuration
+        self.table = try Self.buildTable(configuration)
+        self.affixes = configuration.affixZWNJ ? PersianAffixJoiner() : nil
+    }
+
+    /// Appends the normalized `input` to `output` (and its source offsets to `alignment`).
+    public func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], alignment: inout [Int32]?) {
+        guard let affixes else { return mainPass(input, into: &output, alignment: &alignment) }
+        NormalizationPipeline([MainPass(normalizer: self), affixes]).normalize(input, into: &output, alignment: &alignment)
+    }
+
+    private struct MainPass: NormalizationStage {
+        let normalizer: PersianNormalizer
+        func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], alignment: inout [Int32]?) {
+            normalizer.mainPass(input, into: &output, alignment: &alignment)
+        }
+    }
+}
