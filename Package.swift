@@ -9,6 +9,7 @@ let package = Package(
         // MARK: public libraries
         .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "WordPiece", targets: ["WordPiece"]),
+        .library(name: "InputEncoding", targets: ["InputEncoding"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
@@ -29,12 +30,14 @@ let package = Package(
         .target(name: "TextNormalization", dependencies: ["CICUShim"]),
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization"]),
+        // Streaming line readers/writers with exact error positions, atomic outputs, ordered parallel batches.
+        .target(name: "InputEncoding", dependencies: ["WordPiece"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "WordPiece",
+                "TextNormalization", "WordPiece", "InputEncoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +45,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
+        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -43,3 +43,31 @@ public enum UTF8Validation {
         }
     }
 }
+
+extension UTF8Validation {
+    /// Length (at least 1) of the maximal ill-formed subpart starting at `i`: the longest prefix of a
+    /// well-formed sequence, which Unicode (§3.9, "U+FFFD substitution of maximal subparts") replaces by one
+    /// U+FFFD.
+    public static func maximalSubpartLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let b0 = bytes[i]
+        let (need, low, high): (Int, UInt8, UInt8)
+        switch b0 {
+        case 0xC2...0xDF: (need, low, high) = (1, 0x80, 0xBF)
+        case 0xE0: (need, low, high) = (2, 0xA0, 0xBF)
+        case 0xED: (need, low, high) = (2, 0x80, 0x9F)
+        case 0xE1...0xEC, 0xEE...0xEF: (need, low, high) = (2, 0x80, 0xBF)
+        case 0xF0: (need, low, high) = (3, 0x90, 0xBF)
+        case 0xF1...0xF3: (need, low, high) = (3, 0x80, 0xBF)
+        case 0xF4: (need, low, high) = (3, 0x80, 0x8F)
+        default: return 1
+        }
+        var k = 1
+        while k <= need && i + k < bytes.count {
+            let b = bytes[i + k]
+            let ok = k == 1 ? (low...high).contains(b) : (0x80...0xBF).contains(b)
+            if !ok { break }
+            k += 1
+        }
+        return k
+    }
+}

@@ -1,0 +1,67 @@
+import WordPiece
+
+/// One thread's share of a batch: validates each line, runs the transform, collects output bytes.
+struct BatchWorker<T: LineTransform> {
+    enum FailureKind { case invalidUTF8(column: Int), transform(String) }
+    /// Where a chunk stopped: the line's index within the chunk and the byte offset within the chunk.
+    struct Failure { var lineIndex: Int; var byteOffset: Int; var kind: FailureKind }
+
+    var transform: T
+    let lossy: Bool
+    var output: [UInt8] = []
+    var lines = 0
+    var failure: Failure?
+    private var repaired: [UInt8] = []
+
+    init(transform: T, lossy: Bool) {
+        self.transform = transform
+        self.lossy = lossy
+    }
+
+    /// Processes a chunk of whole lines (the last may lack its newline at end of input).
+    mutating func run(_ chunk: UnsafeBufferPointer<UInt8>) {
+        output.removeAll(keepingCapacity: true)
+        lines = 0
+        failure = nil
+        var start = 0
+        while start < chunk.count {
+            var end = start
+            while end < chunk.count && chunk[end] != 0x0A { end &+= 1 }
+            let line = UnsafeBufferPointer(rebasing: chunk[start..<end])
+            do {
+                if let bad = UTF8Validation.firstInvalidByte(in: line) {
+                    guard lossy else {
+                        failure = Failure(lineIndex: lines, byteOffset: start + bad, kind: .invalidUTF8(column: bad + 1))
+                        return
+                    }
+                    Self.repair(line, into: &repaired)
+                    try repaired.withUnsafeBufferPointer { try transform.transform(line: $0, into: &output) }
+                } else {
+                    try transform.transform(line: line, into: &output)
+                }
+            } catch {
+                failure = Failure(lineIndex: lines, byteOffset: start, kind: .transform("\(error)"))
+                return
+            }
+            output.append(0x0A)
+            lines &+= 1
+            start = end + 1
+        }
+    }
+
+    /// Copies a line, replacing each maximal ill-formed subsequence with U+FFFD (as Python's "replace").
+    static func repair(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < line.count {
+            let n = UTF8Validation.sequenceLength(line, at: i)
+            if n > 0 {
+                out.append(contentsOf: line[i..<i + n])
+                i += n
+            } else {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                i += UTF8Validation.maximalSubpartLength(line, at: i)
+            }
+        }
+    }
+}

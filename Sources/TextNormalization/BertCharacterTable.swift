@@ -1,0 +1,180 @@
+/// What BERT's normalizer and pre-tokenizer do to every code point, precomputed once per mode.
+///
+/// Hugging Face `tokenizers` (tokenizers/src/normalizers/bert.rs and pre_tokenizers/bert.rs) apply, per
+/// character: clean text (drop NUL, U+FFFD and "other" characters Cc/Cf/Co except `\t\n\r`; map White_Space
+/// to a space), pad CJK ideographs with spaces, strip accents (NFD, then drop Mn), lowercase; the
+/// pre-tokenizer then splits on whitespace and isolates punctuation (ASCII punctuation or Unicode P*).
+/// All of these are per-code-point functions, so one table lookup per scalar replaces them in hot loops.
+///
+/// Each entry says how the scalar is `Kind`-classified and what it maps to. A scalar that maps to several
+/// scalars (NFD of a Hangul syllable, İ lowercased without accent stripping) points into `sequences`.
+public struct BertCharacterTable: Sendable {
+    /// How a mapped scalar takes part in pre-tokenization.
+    public enum Kind: UInt32, Sendable {
+        /// Part of a word.
+        case word = 0
+        /// Whitespace: ends the current word.
+        case space = 1
+        /// Deleted by normalization: neither a word character nor a boundary.
+        case removed = 2
+        /// A word by itself: punctuation, or a CJK ideograph (which BERT pads with spaces).
+        case isolated = 3
+    }
+
+    /// The settings that decide the mapping, as in HF's `BertNormalizer`.
+    public struct Configuration: Hashable, Sendable {
+        /// Lowercase every character (full Unicode mapping, as Rust's `char::to_lowercase`).
+        public var lowercase: Bool
+        /// NFD then remove non-spacing marks (Mn).
+        public var stripAccents: Bool
+        /// Pad CJK ideographs with spaces so each is a word (HF `handle_chinese_chars`, default true).
+        public var handleChineseCharacters: Bool
+        /// Drop control/format/private-use characters and map whitespace to spaces (HF `clean_text`).
+        public var cleanText: Bool
+
+        /// BERT uncased: lowercase and strip accents. Cased: neither.
+        public init(lowercase: Bool = true, stripAccents: Bool? = nil, handleChineseCharacters: Bool = true, cleanText: Bool = true) {
+            self.lowercase = lowercase
+            // HF: strip_accents defaults to the value of lowercase.
+            self.stripAccents = stripAccents ?? lowercase
+            self.handleChineseCharacters = handleChineseCharacters
+            self.cleanText = cleanText
+        }
+    }
+
+    // Entry layout (UInt32): bits 0...20 scalar or sequence index, bits 21...22 kind, bit 23 "sequence",
+    // bit 24 "identity" (the scalar maps to itself, so its UTF-8 bytes can be copied as they are).
+    /// Shift of the 2-bit `Kind` in a packed entry.
+    public static let kindShift: UInt32 = 21
+    /// Set when the entry's value indexes `sequenceRanges` instead of being a scalar.
+    public static let sequenceFlag: UInt32 = 1 << 23
+    /// Set when the scalar maps to itself.
+    public static let identityFlag: UInt32 = 1 << 24
+    /// Mask of the scalar / sequence index in a packed entry.
+    public static let valueMask: UInt32 = (1 << 21) - 1
+
+    /// One packed entry per code point 0...0x10FFFF.
+    public let entries: [UInt32]
+    /// Packed (kind << 21 | scalar) elements of multi-scalar mappings, as `[start, count)` runs.
+    public let sequenceElements: [UInt32]
+    public let sequenceRanges: [Range<Int32>]
+    /// The configuration the table was built for.
+    public let configuration: Configuration
+
+    /// BERT uncased (lowercase + strip accents), built on first use and shared.
+    public static let uncased = BertCharacterTable(configuration: .init(lowercase: true))
+    /// BERT cased (no lowercase, no accent stripping), built on first use and shared.
+    public static let cased = BertCharacterTable(configuration: .init(lowercase: false))
+
+    /// The shared table for a configuration (the two common ones are cached).
+    public static func shared(for configuration: Configuration) -> BertCharacterTable {
+        if configuration == uncased.configuration { return uncased }
+        if configuration == cased.configuration { return cased }
+        return BertCharacterTable(configuration: configuration)
+    }
+
+    /// Builds the table from ICU's Unicode data, then applies `HFCompatibility` overrides so the result
+    /// matches HF `tokenizers` where its older Unicode tables disagree with ICU.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        var entries = [UInt32](repeating: 0, count: 0x110000)
+        var elements: [UInt32] = []
+        var ranges: [Range<Int32>] = []
+        for cp in UInt32(0)..<0x110000 {
+            let mapped = Self.mapping(of: cp, configuration)
+            entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
+        }
+        self.entries = entries
+        self.sequenceElements = elements
+        self.sequenceRanges = ranges
+    }
+
+    /// The mapping of one scalar as (kind, scalar) pairs; empty when it is removed.
+    static func mapping(of cp: UInt32, _ c: Configuration) -> [(Kind, UInt32)] {
+        if cp >= 0xD800 && cp <= 0xDFFF { return [] }  // never decoded from valid UTF-8
+        if c.cleanText {
+            if cp == 0 || cp == 0xFFFD || isOther(cp) { return [] }
+            if cp == 0x09 || cp == 0x0A || cp == 0x0D || ICU.isWhiteSpace(cp) { return [(.space, 0x20)] }
+        } else if ICU.isWhiteSpace(cp) {
+            return [(.space, cp)]
+        }
+        let chinese = c.handleChineseCharacters && isChineseCharacter(cp)
+        var scalars = [cp]
+        if c.stripAccents {
+            scalars = ICU.canonicalDecomposition(cp).filter { ICU.generalCategory($0) != .nonSpacingMark }
+        }
+        if c.lowercase {
+            scalars = scalars.flatMap(fullLowercase)
+        }
+        return scalars.map { s in
+            (chinese || isPunctuation(s)) ? (.isolated, s) : (ICU.isWhiteSpace(s) ? .space : .word, s)
+        }
+    }
+
+    /// HF's "other" test: Cc, Cf and Co, except tab, newline and carriage return (which are whitespace).
+    /// Unassigned code points (Cn) are kept, although HF's source comment says otherwise.
+    static func isOther(_ cp: UInt32) -> Bool {
+        if cp == 0x09 || cp == 0x0A || cp == 0x0D { return false }
+        switch ICU.generalCategory(cp) {
+        case .control, .format, .privateUse: return true
+        default: return false
+        }
+    }
+
+    /// BERT punctuation: every printable ASCII non-alphanumeric, plus Unicode P*.
+    public static func isPunctuation(_ cp: UInt32) -> Bool {
+        if (33...47).contains(cp) || (58...64).contains(cp) || (91...96).contains(cp) || (123...126).contains(cp) {
+            return true
+        }
+        return ICU.generalCategory(cp).isPunctuation
+    }
+
+    /// HF's CJK ranges (tokenizers/src/normalizers/bert.rs `is_chinese_char`). HF writes the Extension C/D
+    /// range as 0x2B920...0x2CEAF where Google's BERT has 0x2B820; we follow HF, so U+2B820...U+2B91F are
+    /// ordinary word characters here (tested in BertCharacterTableTests).
+    public static func isChineseCharacter(_ cp: UInt32) -> Bool {
+        switch cp {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
+            0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Rust's `char::to_lowercase`: the simple mapping, except U+0130 whose full lowercase is "i̇".
+    static func fullLowercase(_ cp: UInt32) -> [UInt32] {
+        cp == 0x0130 ? [0x69, 0x307] : [ICU.lowercase(cp)]
+    }
+
+    static func pack(_ mapped: [(Kind, UInt32)], original: UInt32, elements: inout [UInt32], ranges: inout [Range<Int32>]) -> UInt32 {
+        if mapped.isEmpty { return Kind.removed.rawValue << kindShift }
+        if mapped.count == 1 {
+            let (kind, scalar) = mapped[0]
+            return kind.rawValue << kindShift | scalar | (scalar == original ? identityFlag : 0)
+        }
+        let start = Int32(elements.count)
+        for (kind, scalar) in mapped { elements.append(kind.rawValue << kindShift | scalar) }
+        ranges.append(start..<Int32(elements.count))
+        return sequenceFlag | UInt32(ranges.count - 1)
+    }
+}
+
+extension BertCharacterTable {
+    /// The kind and mapped scalars of one code point, unpacked (for tests and tools; hot loops read `entries`).
+    public func mapping(of scalar: UInt32) -> [(kind: Kind, scalar: UInt32)] {
+        guard scalar < 0x110000 else { return [] }
+        let e = entries[Int(scalar)]
+        if e & Self.sequenceFlag != 0 {
+            return sequenceRanges[Int(e & Self.valueMask)].map { i in
+                let x = sequenceElements[Int(i)]
+                return (Kind(rawValue: (x >> Self.kindShift) & 3)!, x & Self.valueMask)
+            }
+        }
+        let kind = Kind(rawValue: (e >> Self.kindShift) & 3)!
+        return kind == .removed ? [] : [(kind, e & Self.valueMask)]
+    }
+
+    /// The raw packed entry of a code point (see the layout above); used by tokenizers' hot loops.
+    @inlinable public func packedEntry(_ scalar: UInt32) -> UInt32 { entries[Int(scalar)] }
+}

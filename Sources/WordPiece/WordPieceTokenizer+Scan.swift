@@ -1,0 +1,194 @@
+import TextNormalization
+
+extension WordPieceTokenizer {
+    /// One pass over a text: pre-tokenization by table lookups, words matched as soon as they end.
+    struct Scan {
+        let tokenizer: WordPieceTokenizer
+        let base: UnsafeBufferPointer<Int32>
+        let check: UnsafeBufferPointer<Int32>
+        /// Normalized bytes of the current word; holds up to `capacity` bytes, enough for
+        /// `maxInputCharsPerWord` scalars (a longer word is `[UNK]` and needs no bytes).
+        let word: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        var length = 0
+        var scalars = 0
+
+        init(tokenizer: WordPieceTokenizer, base: UnsafeBufferPointer<Int32>, check: UnsafeBufferPointer<Int32>,
+             word: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            self.tokenizer = tokenizer
+            self.base = base
+            self.check = check
+            self.word = word
+            self.capacity = capacity
+        }
+
+        @inline(__always)
+        mutating func run(_ p: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt32>,
+                          entries: UnsafeBufferPointer<UInt32>, ids: inout [Int32]) {
+            let n = p.count
+            let hasSpecials = !tokenizer.specials.isEmpty
+            var i = 0
+            while i < n {
+                let b = p[i]
+                if hasSpecials && tokenizer.specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
+                    flush(&ids)
+                    ids.append(id)
+                    i &+= len
+                    continue
+                }
+                if b < 0x80 {
+                    let e = ascii[Int(b)]
+                    let kind = (e >> BertCharacterTable.kindShift) & 3
+                    i &+= 1
+                    if kind == 0 {
+                        if length < capacity { word[length] = UInt8(truncatingIfNeeded: e); length &+= 1 }
+                        scalars &+= 1
+                    } else if kind != 2 {  // space or isolated; removed characters are simply skipped
+                        flush(&ids)
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                    }
+                    continue
+                }
+                let len = UTF8Validation.sequenceLength(p, at: i)
+                guard len > 0 else { i &+= 1; continue }  // ill-formed byte: U+FFFD, which cleaning removes
+                let cp = decode(p, i, len)
+                let e = entries[Int(cp)]
+                if e & BertCharacterTable.sequenceFlag == 0 {
+                    let kind = (e >> BertCharacterTable.kindShift) & 3
+                    if kind == 0 {
+                        if e & BertCharacterTable.identityFlag != 0 {
+                            if length &+ len <= capacity {
+                                for k in 0..<len { word[length &+ k] = p[i &+ k] }
+                                length &+= len
+                            }
+                            scalars &+= 1
+                        } else {
+                            append(e & BertCharacterTable.valueMask)
+                        }
+                    } else if kind != 2 {
+                        flush(&ids)
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                    }
+                } else {
+                    sequence(e & BertCharacterTable.valueMask, &ids)
+                }
+                i &+= len
+            }
+            flush(&ids)
+        }
+
+        /// A special token starting at `i`, longest first: (byte length, id).
+        func special(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int32)? {
+            outer: for s in tokenizer.specials where i + s.bytes.count <= p.count {
+                for k in 0..<s.bytes.count where p[i + k] != s.bytes[k] { continue outer }
+                return (s.bytes.count, s.id)
+            }
+            return nil
+        }
+
+        /// Handles a scalar that maps to several scalars, each with its own kind.
+        mutating func sequence(_ index: UInt32, _ ids: inout [Int32]) {
+            let table = tokenizer.table
+            for k in table.sequenceRanges[Int(index)] {
+                let x = table.sequenceElements[Int(k)]
+                let scalar = x & BertCharacterTable.valueMask
+                switch (x >> BertCharacterTable.kindShift) & 3 {
+                case 0: append(scalar)
+                case 3: flush(&ids); isolated(scalar, &ids)
+                case 1: flush(&ids)
+                default: break
+                }
+            }
+        }
+
+        @inline(__always)
+        func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ len: Int) -> UInt32 {
+            let b0 = UInt32(p[i])
+            switch len {
+            case 2: return (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
+            case 3: return (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+            default:
+                return (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+                    | UInt32(p[i + 3] & 0x3F)
+            }
+        }
+
+        /// Appends a scalar's UTF-8 bytes to the current word.
+        @inline(__always)
+        mutating func append(_ scalar: UInt32) {
+            scalars &+= 1
+            guard length &+ 4 <= capacity else { return }
+            length &+= encode(scalar, into: word + length)
+        }
+
+        @inline(__always)
+        func encode(_ s: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
+            if s < 0x80 { out[0] = UInt8(s); return 1 }
+            if s < 0x800 { out[0] = UInt8(0xC0 | s >> 6); out[1] = UInt8(0x80 | s & 0x3F); return 2 }
+            if s < 0x10000 {
+                out[0] = UInt8(0xE0 | s >> 12); out[1] = UInt8(0x80 | (s >> 6) & 0x3F); out[2] = UInt8(0x80 | s & 0x3F)
+                return 3
+            }
+            out[0] = UInt8(0xF0 | s >> 18); out[1] = UInt8(0x80 | (s >> 12) & 0x3F)
+            out[2] = UInt8(0x80 | (s >> 6) & 0x3F); out[3] = UInt8(0x80 | s & 0x3F)
+            return 4
+        }
+
+        /// A punctuation mark or CJK ideograph: a word of one scalar.
+        mutating func isolated(_ scalar: UInt32, _ ids: inout [Int32]) {
+            length = encode(scalar, into: word)
+            scalars = 1
+            flush(&ids)
+        }
+
+        /// Ends the current word: `[UNK]` if too long, else LinMaxMatch.
+        @inline(__always)
+        mutating func flush(_ ids: inout [Int32]) {
+            guard scalars > 0 else { return }
+            if scalars > tokenizer.vocabulary.maxInputCharsPerWord {
+                ids.append(tokenizer.vocabulary.unknownID)
+            } else if length > 0 {
+                match(&ids)
+            }
+            length = 0
+            scalars = 0
+        }
+
+        /// LinMaxMatch over the word's bytes: each byte is read once; failure links replace backtracking.
+        @inline(__always)
+        func match(_ ids: inout [Int32]) {
+            let trie = tokenizer.trie
+            let start = ids.count
+            var s = trie.root
+            var k = 0
+            while k < length {
+                let t = Int(base[Int(s)]) &+ Int(word[k])
+                if check[t] == s {
+                    s = Int32(truncatingIfNeeded: t)
+                    k &+= 1
+                    continue
+                }
+                guard popAndFollow(&s, trie, &ids) else { return unknown(start, &ids) }
+            }
+            while s != trie.suffixRoot {
+                guard popAndFollow(&s, trie, &ids) else { return unknown(start, &ids) }
+            }
+        }
+
+        /// Emits the failure pops of `s` and moves to its failure link; false when there is none.
+        @inline(__always)
+        func popAndFollow(_ s: inout Int32, _ trie: LinMaxMatchTrie, _ ids: inout [Int32]) -> Bool {
+            let f = trie.failLink[Int(s)]
+            if f < 0 { return false }
+            let first = Int(trie.popStart[Int(s)])
+            for j in first..<first + Int(trie.popCount[Int(s)]) { ids.append(trie.pops[j]) }
+            s = f
+            return true
+        }
+
+        func unknown(_ start: Int, _ ids: inout [Int32]) {
+            ids.removeSubrange(start...)
+            ids.append(tokenizer.vocabulary.unknownID)
+        }
+    }
+}
