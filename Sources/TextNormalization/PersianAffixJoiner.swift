@@ -9,8 +9,11 @@ public struct PersianAffixJoiner: NormalizationStage {
     /// Longest first, so that های wins over ها.
     static let suffixes: [[UInt8]] = ["هایی", "ترین", "های", "تری", "ها", "تر"].map { Array($0.utf8) }
 
-    /// The joiner (stateless).
-    public init() {}
+    /// The bytes put between a joining letter and its affix.
+    let joiner: [UInt8]
+
+    /// A joiner that writes ZWNJ (the default) or the given UTF-8 bytes between a joining letter and its affix.
+    public init(joiner: [UInt8] = PersianNormalizer.zwnjBytes) { self.joiner = joiner }
 
     /// Appends `input` with affix spaces replaced (and their source offsets to `alignment`).
     public func normalize(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?) {
@@ -25,10 +28,10 @@ public struct PersianAffixJoiner: NormalizationStage {
             let after = UnsafeBufferPointer(rebasing: p[(i + 1)..<nextEnd])
             var replacement: [UInt8]? = nil
             if Self.prefixes.contains(where: { before.elementsEqual($0) }), Self.startsWithLetter(after) {
-                replacement = PersianNormalizer.zwnjBytes
+                replacement = joiner
             } else if Self.isSuffixWord(after), let last = Self.lastScalar(before), Self.isLetter(last) {
                 let joins = ICU.joiningType(last) == 2 || ICU.joiningType(last) == 1
-                replacement = joins ? PersianNormalizer.zwnjBytes : []
+                replacement = joins ? joiner : []
             }
             if let replacement {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copied..<i]))

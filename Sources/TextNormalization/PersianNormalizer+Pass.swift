@@ -1,6 +1,7 @@
 /// The hot loop of the Persian profile: table lookups on UTF-8, unchanged runs copied in one append.
 extension PersianNormalizer {
-    static let zwnjBytes: [UInt8] = [0xE2, 0x80, 0x8C]
+    /// ZWNJ U+200C in UTF-8.
+    public static let zwnjBytes: [UInt8] = [0xE2, 0x80, 0x8C]
 
     func mainPass(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?) {
         let n = p.count
@@ -30,7 +31,7 @@ extension PersianNormalizer {
                 @inline(__always) func settleZWNJ(_ e: UInt32) {
                     guard pendingZWNJ >= 0 else { return }
                     if e & ScalarTable.joinsPrecedingFlag != 0 {
-                        Self.zwnjBytes.withUnsafeBufferPointer { emit($0, from: pendingZWNJ) }
+                        zwnjOutput.withUnsafeBufferPointer { emit($0, from: pendingZWNJ) }
                     }
                     pendingZWNJ = -1
                 }
@@ -53,7 +54,7 @@ extension PersianNormalizer {
                     switch kind {
                     case ScalarTable.Kind.zwnj.rawValue:
                         if !clean {
-                            Self.zwnjBytes.withUnsafeBufferPointer { emit($0, from: i) }
+                            zwnjOutput.withUnsafeBufferPointer { emit($0, from: i) }
                             joinsFollowing = false
                         } else if joinsFollowing && pendingZWNJ < 0 {
                             pendingZWNJ = i

@@ -54,6 +54,11 @@ public struct PersianNormalizer: NormalizationStage {
         /// Join the prefixes می/نمی and the suffixes ها/های/هایی/تر/ترین/تری to their word (ZWNJ where the
         /// previous letter joins, nothing where it does not). Default false.
         public var affixZWNJ = false
+        /// When set, every ZWNJ that is kept is written as this scalar instead, so that it survives BERT's
+        /// clean-text step (which deletes Cf, ZWNJ included) and becomes a piece of its own. BERT isolates
+        /// punctuation, so pick a P* character absent from the corpus: U+00B7 MIDDLE DOT is in the
+        /// bert-base-uncased / MiniLM vocabulary (id 1087). Alignment still points at the ZWNJ. Default nil.
+        public var zwnjPlaceholder: Unicode.Scalar? = nil
 
         /// The defaults.
         public init() {}
@@ -62,13 +67,18 @@ public struct PersianNormalizer: NormalizationStage {
     /// The configuration this normalizer applies.
     public let configuration: Configuration
     let table: ScalarTable
+    /// The UTF-8 written for a kept ZWNJ (the ZWNJ itself or the placeholder).
+    let zwnjOutput: [UInt8]
     private let affixes: PersianAffixJoiner?
 
     /// A normalizer for `configuration` (builds its table: a few milliseconds).
     public init(configuration: Configuration = .init()) throws(NormalizationError) {
         self.configuration = configuration
         self.table = try Self.buildTable(configuration)
-        self.affixes = configuration.affixZWNJ ? PersianAffixJoiner() : nil
+        var zwnj: [UInt8] = []
+        UTF8Scalars.append(configuration.zwnjPlaceholder?.value ?? 0x200C, to: &zwnj)
+        self.zwnjOutput = zwnj
+        self.affixes = configuration.affixZWNJ ? PersianAffixJoiner(joiner: zwnj) : nil
     }
 
     /// Appends the normalized `input` to `output` (and its source offsets to `alignment`).
