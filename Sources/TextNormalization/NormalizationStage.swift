@@ -90,7 +90,13 @@ public enum Alignment {
     @inlinable
     public static func appendIdentity(count: Int, from source: Int, to alignment: inout [Int32]?) {
         guard count > 0, alignment != nil else { return }
-        alignment?.append(contentsOf: (0..<count).lazy.map { Int32(source + $0) })
+        // Grow with zeros, then fill through a pointer: both loops vectorize (a lazy map did not).
+        let old = alignment?.count ?? 0
+        alignment?.append(contentsOf: repeatElement(0, count: count))
+        alignment?.withUnsafeMutableBufferPointer { m in
+            let base = Int32(truncatingIfNeeded: source)
+            for k in 0..<count { m[old &+ k] = base &+ Int32(truncatingIfNeeded: k) }
+        }
     }
 
     /// The input byte range an output byte range comes from: from the source of its first byte up to the

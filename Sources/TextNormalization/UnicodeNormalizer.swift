@@ -90,8 +90,13 @@ public struct UnicodeNormalizer: NormalizationStage {
 /// One bit per code point: unchanged by the form and a segment start (see `bk_icu_fill_stable_table`).
 final class StableTable: Sendable {
     let bits: [UInt8]
+    /// Every ASCII character is stable (true for all forms but NFKC_CF, which folds A–Z).
+    let asciiStable: Bool
 
-    init(bits: [UInt8]) { self.bits = bits }
+    init(bits: [UInt8]) {
+        self.bits = bits
+        asciiStable = (0..<16).allSatisfy { bits[$0] == 0xFF }
+    }
 
     /// The byte length of the longest prefix that is already normalized and may be copied: up to the start
     /// of the last stable code point before the first unstable one (that code point may combine with it).
@@ -101,7 +106,16 @@ final class StableTable: Sendable {
             var i = 0
             var lastStart = 0
             let n = p.count
+            let base = UnsafeRawPointer(p.baseAddress)
             while i < n {
+                // Eight ASCII bytes at a time when ASCII is stable: the last of them is a segment start.
+                if asciiStable, let base, i &+ 8 <= n,
+                    base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    lastStart = i &+ 7
+                    i &+= 8
+                    continue
+                }
                 let b = p[i]
                 if b < 0x80 {
                     if t[Int(b >> 3)] & (1 << (b & 7)) == 0 { return lastStart }

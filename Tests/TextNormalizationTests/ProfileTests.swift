@@ -33,6 +33,9 @@ import Testing
         #expect(n.normalize("ط³ظ„ط§ظ… ط¯ظ†غŒط§") == "سلام دنیا")
         // Real text is left alone: a lone Ã, real Persian with ع + ، (one sequence in Windows-1256), Ã then ASCII.
         #expect(n.normalize("Ã la carte, São Paulo, موضوع، خوب") == "Ã la carte, São Paulo, موضوع، خوب")
+        // Persian letters that are Windows-1256 lead/continuation bytes (ا گ ر چ, ع ک) are not mojibake.
+        let persian = "اگرچه عکس‌ها و دگرگونی شرکت‌ها، چرا؟"
+        #expect(n.normalize(persian) == persian)
         var off = EnglishNormalizer.Configuration()
         off.repairMojibake = false
         #expect(try EnglishNormalizer(configuration: off).normalize("cafÃ©") == "cafÃ©")
