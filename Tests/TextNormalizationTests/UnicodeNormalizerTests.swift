@@ -78,6 +78,46 @@ import Testing
     }
 }
 
+/// The quick-check copy path and the ICU helpers it relies on.
+@Suite struct UnicodeNormalizerFastPathTests {
+    func prefix(_ form: UnicodeForm, _ text: String) throws -> Int {
+        let table = try StableTable.shared(form)
+        var copy = text
+        return copy.withUTF8 { table.stablePrefix($0) }
+    }
+
+    /// The copied prefix ends before the last stable starter ahead of the first unstable code point.
+    @Test func stablePrefixStopsBeforeTheLastStarter() throws {
+        #expect(try prefix(.nfc, "plain ascii text, long enough for words") == 39)
+        #expect(try prefix(.nfc, "abcde\u{0301}") == 4)  // "e" may combine with the accent: cut before it
+        #expect(try prefix(.nfc, "São Paulo") == 10)  // composed text is stable for NFC,
+        #expect(try prefix(.nfd, "São Paulo") == 0)  // not for NFD: "ã" fails, cut before the starter "S"
+        #expect(try prefix(.nfkcCasefold, "abc") == 3)
+        #expect(try prefix(.nfkcCasefold, "abC") == 1)
+        #expect(try prefix(.nfkc, "x\u{FB01}") == 0)
+    }
+
+    @Test func casefoldJoiningTypesAndCodePages() throws {
+        #expect(try UnicodeNormalizer(form: .nfkcCasefold).normalize("Straße ＡＢＣ") == "strasse abc")
+        #expect(ICU.joiningType(0x0628) == 2 && ICU.joiningType(0x0631) == 4 && ICU.joiningType(0x0041) == 0)
+        #expect(ICU.joiningType(0x064E) == 5 && ICU.joiningType(0x200D) == 1)
+        let cp1252 = try ICU.codePage("windows-1252")
+        #expect(cp1252[0xE9] == 0xE9 && cp1252[0x80] == 0x20AC && cp1252[0x81] == 0x81)
+        let cp1256 = try ICU.codePage("windows-1256")
+        #expect(cp1256[0xD8] == 0x0637 && cp1256[0x90] == 0x06AF)
+        #expect(throws: NormalizationError.self) { try ICU.codePage("no-such-encoding") }
+        #expect(UTF8Proc.lumped(0x2019) == [0x27] && UTF8Proc.lumped(0x0041) == [0x41])
+        #expect(UTF8Proc.unicodeVersion.hasPrefix("15."))
+    }
+
+    @Test func utf8procAndICUAgreeOnNFC() throws {
+        let text = "Sa\u{0303}o Joa\u{0303}o e\u{0301} q\u{0307}\u{0323} 한국어 \u{1100}\u{1161}\u{11A8}"
+        var copy = text
+        let fromUTF8Proc = copy.withUTF8 { UTF8Proc.nfc($0) }.map { String(decoding: $0, as: UTF8.self) }
+        #expect(fromUTF8Proc == (try UnicodeNormalizer(form: .nfc).normalize(text)))
+    }
+}
+
 /// The alignment contract: one entry per output byte, non-decreasing, inside the input; an output byte that
 /// starts a scalar maps to the start of a scalar in the input (continuation bytes of a copied scalar map to
 /// the matching input bytes).
