@@ -70,6 +70,18 @@ import Testing
         #expect(try Self.make { $0.cleanZWNJ = false }.normalize("بندر‌ها‌‌") == "بندر‌ها‌‌")
     }
 
+    @Test func zwnjPlaceholderSurvivesBertCleaning() throws {
+        let n = try Self.make { $0.zwnjPlaceholder = "\u{00B7}"; $0.affixZWNJ = true }
+        let input = "می‌خواهم کتاب ها را"
+        let (out, map) = n.normalizeWithAlignment(input)
+        #expect(out == "می·خواهم کتاب·ها را")
+        let bytes = Array(input.utf8), outBytes = Array(out.utf8)
+        let dot = outBytes.firstIndex(of: 0xC2)!
+        #expect(Array(bytes[Int(map[dot])..<Int(map[dot]) + 3]) == PersianNormalizer.zwnjBytes)
+        #expect(BertCleaner().normalize(out) == out)  // BERT cleaning would delete a ZWNJ, not the placeholder
+        #expect(BertCleaner().normalize(input) == "میخواهم کتاب ها را")
+    }
+
     @Test func legacyZWNJ() throws {
         #expect(try Self.make().normalize("می¬خواهم") == "می¬خواهم")
         #expect(try Self.make { $0.legacyZWNJ = true }.normalize("می¬خواهم") == "می‌خواهم")
