@@ -42,7 +42,9 @@ struct NormalizeCommand: ParsableCommand {
     func validate() throws {
         if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if form != nil && digits != "keep" { throw ValidationError("--digits applies to --profile persian only") }
+        if digits != "keep" && profile?.lowercased() != "persian" {
+            throw ValidationError("--digits applies to --profile persian only")
+        }
     }
 
     func run() throws {
