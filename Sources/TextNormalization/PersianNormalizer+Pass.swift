@@ -3,13 +3,16 @@ extension PersianNormalizer {
     /// ZWNJ U+200C in UTF-8.
     public static let zwnjBytes: [UInt8] = [0xE2, 0x80, 0x8C]
 
-    func mainPass(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?) {
+    /// One pass over `p`. Unless `composed` says the input is known to be in NFC, it stops and returns false
+    /// (leaving partial output for the caller to discard) at the first scalar NFC would change.
+    func mainPass(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?, composed: Bool) -> Bool {
         let n = p.count
         let recording = alignment != nil
         let clean = configuration.cleanZWNJ
         let digits = configuration.digits
         out.reserveCapacity(out.count + n)
-        table.entries.withUnsafeBufferPointer { entries in
+        let nfc = composer?.stable
+        return table.entries.withUnsafeBufferPointer { entries in
             table.pool.withUnsafeBufferPointer { pool in
                 var i = 0
                 var runStart = 0  // start of the pending run of copied bytes
@@ -41,15 +44,21 @@ extension PersianNormalizer {
                     let v: UInt32
                     let len: Int
                     if b < 0x80 { (v, len) = (UInt32(b), 1) } else { (v, len) = UTF8Scalars.decode(p, at: i) }
-                    let e = v < 0x10000 ? entries[Int(v)] : 0
+                    var e: UInt32 = 0
+                    if v < 0x10000 {
+                        e = entries[Int(v)]
+                    } else if let nfc, nfc.bits[Int(v >> 3)] & (1 << (v & 7)) == 0 {
+                        e = ScalarTable.uncomposedFlag
+                    }
                     let kind = ScalarTable.kind(e)
-                    if kind == ScalarTable.Kind.copy.rawValue && pendingZWNJ < 0 {
+                    if e & 0xE100_0000 == 0 && pendingZWNJ < 0 {  // copy kind, composed
                         // The common case: extend the run; only the joining state changes.
                         if e & ScalarTable.transparentFlag == 0 { joinsFollowing = e & ScalarTable.joinsFollowingFlag != 0 }
                         previousLatin = e & ScalarTable.latinFlag != 0
                         i &+= len
                         continue
                     }
+                    if e & ScalarTable.uncomposedFlag != 0 && !composed { return false }
                     flush(i)
                     switch kind {
                     case ScalarTable.Kind.zwnj.rawValue:
@@ -92,6 +101,7 @@ extension PersianNormalizer {
                 }
                 flush(n)
                 // A ZWNJ still waiting at the end of the text is at a word edge: dropped.
+                return true
             }
         }
     }

@@ -86,6 +86,15 @@ extension PersianNormalizer {
         if c.removeZWJ { table.replace(0x200D, with: [], flags: ScalarTable.transparentFlag) }
         if c.unifySpaces { for v in spaces { table.replace(v, with: [0x20], flags: 0) } }
 
+        if c.composeNFC {
+            // Flag what NFC would change and the profile does not delete anyway (ا + U+0653 → آ, …).
+            let nfc = try StableTable.shared(.nfc)
+            for v in 0..<0x10000 where nfc.bits[v >> 3] & (1 << (v & 7)) == 0 {
+                let e = table.entries[v]
+                let deleted = ScalarTable.kind(e) == ScalarTable.Kind.replace.rawValue && ScalarTable.payload(e) & 0xFF == 0
+                if !deleted { table.entries[v] |= ScalarTable.uncomposedFlag }
+            }
+        }
         if c.digits != .keep {
             for d: UInt32 in 0...9 {
                 for base: UInt32 in [0x30, 0x0660, 0x06F0] {

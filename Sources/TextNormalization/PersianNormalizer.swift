@@ -59,6 +59,10 @@ public struct PersianNormalizer: NormalizationStage {
         /// punctuation, so pick a P* character absent from the corpus: U+00B7 MIDDLE DOT is in the
         /// bert-base-uncased / MiniLM vocabulary (id 1087). Alignment still points at the ZWNJ. Default nil.
         public var zwnjPlaceholder: Unicode.Scalar? = nil
+        /// Compose to NFC first, so decomposed input (ا + U+0653 maddah, و + U+0654 hamza above) becomes the
+        /// precomposed letters (آ, ؤ) the other rules expect. Text already in NFC, the usual case, is only
+        /// scanned. Default true. (U+0653–U+0655 themselves are never removed: they are parts of letters.)
+        public var composeNFC = true
 
         /// The defaults.
         public init() {}
@@ -70,6 +74,7 @@ public struct PersianNormalizer: NormalizationStage {
     /// The UTF-8 written for a kept ZWNJ (the ZWNJ itself or the placeholder).
     let zwnjOutput: [UInt8]
     private let affixes: PersianAffixJoiner?
+    let composer: UnicodeNormalizer?
 
     /// A normalizer for `configuration` (builds its table: a few milliseconds).
     public init(configuration: Configuration = .init()) throws(NormalizationError) {
@@ -79,18 +84,33 @@ public struct PersianNormalizer: NormalizationStage {
         UTF8Scalars.append(configuration.zwnjPlaceholder?.value ?? 0x200C, to: &zwnj)
         self.zwnjOutput = zwnj
         self.affixes = configuration.affixZWNJ ? PersianAffixJoiner(joiner: zwnj) : nil
+        self.composer = configuration.composeNFC ? try UnicodeNormalizer(form: .nfc) : nil
     }
 
     /// Appends the normalized `input` to `output` (and its source offsets to `alignment`).
     public func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], alignment: inout [Int32]?) {
-        guard let affixes else { return mainPass(input, into: &output, alignment: &alignment) }
-        NormalizationPipeline([MainPass(normalizer: self), affixes]).normalize(input, into: &output, alignment: &alignment)
+        guard let composer else {
+            guard let affixes else { return _ = mainPass(input, into: &output, alignment: &alignment, composed: true) }
+            return NormalizationPipeline([MainPass(normalizer: self), affixes])
+                .normalize(input, into: &output, alignment: &alignment)
+        }
+        if affixes == nil {
+            // Optimistic: most text is already composed, and the pass itself notices when it is not.
+            let outputStart = output.count, mapStart = alignment?.count ?? 0
+            if mainPass(input, into: &output, alignment: &alignment, composed: false) { return }
+            output.removeSubrange(outputStart...)
+            alignment?.removeSubrange(mapStart...)
+        }
+        var stages: [any NormalizationStage] = composer.isNormalized(input) ? [] : [composer]
+        stages.append(MainPass(normalizer: self))
+        if let affixes { stages.append(affixes) }
+        NormalizationPipeline(stages).normalize(input, into: &output, alignment: &alignment)
     }
 
     private struct MainPass: NormalizationStage {
         let normalizer: PersianNormalizer
         func normalize(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], alignment: inout [Int32]?) {
-            normalizer.mainPass(input, into: &output, alignment: &alignment)
+            _ = normalizer.mainPass(input, into: &output, alignment: &alignment, composed: true)
         }
     }
 }

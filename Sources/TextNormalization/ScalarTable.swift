@@ -1,7 +1,8 @@
 /// A per-code-point action table for the Basic Multilingual Plane, built once per configuration, that the
 /// table-driven stages (Persian, English, BERT cleaning) read in their hot loops.
 ///
-/// Entry layout (32 bits): kind in bits 29–31; flags in 25–28; payload in 0–24. Code points above U+FFFF are
+/// Entry layout (32 bits): kind in bits 29–31; flags in 24–28; payload in 0–23 (a replacement: pool offset
+/// in bits 8–23, byte length in 0–7). Code points above U+FFFF are
 /// always copied (none of the profiles changes them).
 struct ScalarTable: Sendable {
     /// What to do with a code point.
@@ -20,6 +21,8 @@ struct ScalarTable: Sendable {
     static let joinsPrecedingFlag: UInt32 = 1 << 27
     static let joinsFollowingFlag: UInt32 = 1 << 26
     static let latinFlag: UInt32 = 1 << 25
+    /// Not stable under NFC and not deleted: the Persian pass composes the text first when it meets one.
+    static let uncomposedFlag: UInt32 = 1 << 24
 
     var entries: [UInt32]
     var pool: [UInt8] = []
@@ -30,10 +33,10 @@ struct ScalarTable: Sendable {
     }
 
     @inline(__always) static func kind(_ e: UInt32) -> UInt32 { e >> 29 }
-    @inline(__always) static func payload(_ e: UInt32) -> UInt32 { e & 0x1FF_FFFF }
+    @inline(__always) static func payload(_ e: UInt32) -> UInt32 { e & 0xFF_FFFF }
 
     /// The flags (bits 25–28) an entry carries.
-    func flags(_ v: UInt32) -> UInt32 { entries[Int(v)] & 0x1E00_0000 }
+    func flags(_ v: UInt32) -> UInt32 { entries[Int(v)] & 0x1F00_0000 }
 
     /// Sets `v` to be replaced by `scalars` (an empty array deletes it); flags describe the replacement.
     mutating func replace(_ v: UInt32, with scalars: [UInt32], flags: UInt32) {
@@ -43,7 +46,7 @@ struct ScalarTable: Sendable {
         }
         var bytes: [UInt8] = []
         for s in scalars { UTF8Scalars.append(s, to: &bytes) }
-        precondition(bytes.count < 256 && pool.count < (1 << 17), "replacement table overflow")
+        precondition(bytes.count < 256 && pool.count + bytes.count <= (1 << 16), "replacement table overflow")
         let offset = UInt32(pool.count)
         pool.append(contentsOf: bytes)
         entries[Int(v)] = (Kind.replace.rawValue << 29) | flags | (offset << 8) | UInt32(bytes.count)

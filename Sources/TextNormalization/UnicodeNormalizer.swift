@@ -32,7 +32,7 @@ public enum UnicodeForm: String, Sendable, CaseIterable, CustomStringConvertible
 public struct UnicodeNormalizer: NormalizationStage {
     /// The target form.
     public let form: UnicodeForm
-    private let stable: StableTable
+    let stable: StableTable
 
     /// A normalizer to `form`. Builds the form's quick-check table on first use (about 0.1 s, once per process).
     public init(form: UnicodeForm) throws(NormalizationError) {
@@ -58,6 +58,9 @@ public struct UnicodeNormalizer: NormalizationStage {
             Alignment.appendIdentity(count: rest.count, from: cut, to: &alignment)
         }
     }
+
+    /// True when the quick-check table alone proves `input` already normalized (false can still mean it is).
+    func isNormalized(_ input: UnsafeBufferPointer<UInt8>) -> Bool { stable.stablePrefix(input) == input.count }
 
     /// Runs ICU on `input`, growing the scratch buffer when ICU asks for more.
     static func icuNormalize(

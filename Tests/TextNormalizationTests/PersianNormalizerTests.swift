@@ -17,6 +17,14 @@ import Testing
         #expect(n.normalize("مدرسة رأى مؤمن إسلام ٱلله") == "مدرسة رأی مؤمن إسلام ٱلله")  // folds off by default
     }
 
+    @Test func decomposedInputIsComposedFirst() throws {
+        let input = "\u{0627}\u{0653}ب \u{0648}\u{0654} \u{0643}\u{0650}"  // ا+maddah, و+hamza, ك+kasra
+        let (out, map) = try Self.make().normalizeWithAlignment(input)
+        #expect(out == "آب ؤ ک")
+        checkAlignment(input: input, output: out, map: map)
+        #expect(try Self.make { $0.composeNFC = false }.normalize(input) == "\u{0627}\u{0653}ب \u{0648}\u{0654} ک")
+    }
+
     @Test func optionalFolds() throws {
         let n = try Self.make {
             $0.foldTehMarbuta = true; $0.foldHehWithYeh = true; $0.foldAlefWithHamza = true; $0.foldWawWithHamza = true
