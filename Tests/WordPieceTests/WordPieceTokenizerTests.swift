@@ -59,6 +59,12 @@ import Testing
         #expect(n == 2 && Array(buffer.prefix(3)) == [7592, 2088, -1])
     }
 
+    @Test(arguments: [1, 2, 3])
+    func batchKeepsOrderOnAnyThreadCount(threads: Int) {
+        let texts = (0..<200).map { i in i % 7 == 0 ? "" : "sentence \(i): naïve café \(String(repeating: "x", count: i % 13))" }
+        #expect(uncased.tokenize(batch: texts, threads: threads) == texts.map { uncased.tokenize($0) })
+    }
+
     @Test func illFormedBytesActAsRemovedReplacementCharacters() {
         var ids: [Int32] = []
         let bytes: [UInt8] = Array("ab".utf8) + [0xFF, 0xC3] + Array("c".utf8)
