@@ -73,41 +73,87 @@ public struct BertCharacterTable: Sendable {
         return BertCharacterTable(configuration: configuration)
     }
 
-    /// Builds the table from ICU's Unicode data, then applies `HFCompatibility` overrides so the result
-    /// matches HF `tokenizers` where its older Unicode tables disagree with ICU.
-    public init(configuration: Configuration) {
+    /// Builds the table from ICU's Unicode data, then (with `hfCompatible`, the default) applies the
+    /// overrides recorded from HF `tokenizers` 0.23.3 where its Unicode tables disagree with ICU 72's.
+    ///
+    /// HF mixes Unicode versions: its category and NFD tables (crates `unicode_categories`,
+    /// `unicode-normalization-alignments`) predate Unicode 13, while its lowercasing (Rust's std) is
+    /// Unicode 16. About 150 rare code points (new scripts' marks and punctuation, Unicode 16 case pairs)
+    /// therefore differ from ICU; `HFCompatibility+Generated.swift` pins HF's result for them. Overrides
+    /// exist for the two BERT configurations (uncased, cased) with default cleaning and CJK handling.
+    public init(configuration: Configuration, hfCompatible: Bool = true) {
         self.configuration = configuration
         var entries = [UInt32](repeating: 0, count: 0x110000)
         var elements: [UInt32] = []
         var ranges: [Range<Int32>] = []
+        var mapped: [(Kind, UInt32)] = []
+        var scratch: [UInt32] = []
+        mapped.reserveCapacity(8)
+        scratch.reserveCapacity(16)
         for cp in UInt32(0)..<0x110000 {
-            let mapped = Self.mapping(of: cp, configuration)
+            // Unassigned code points (most of the range) have no mapping and no class: plain word characters.
+            if ICU.generalCategory(cp) == .unassigned && !Self.isChineseCharacter(cp) {
+                entries[Int(cp)] = Kind.word.rawValue << Self.kindShift | cp | Self.identityFlag
+                continue
+            }
+            Self.map(cp, configuration, into: &mapped, scratch: &scratch)
             entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
+        }
+        if hfCompatible, let overrides = Self.hfOverrides(for: configuration) {
+            var k = 0
+            while k < overrides.count {
+                let cp = overrides[k], kind = Kind(rawValue: overrides[k + 1])!, n = Int(overrides[k + 2])
+                mapped = (0..<n).map { (kind, overrides[k + 3 + $0]) }
+                entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
+                k += 3 + n
+            }
         }
         self.entries = entries
         self.sequenceElements = elements
         self.sequenceRanges = ranges
     }
 
+    /// The recorded HF overrides for a configuration, as flat (code point, kind, count, scalars...) runs.
+    static func hfOverrides(for c: Configuration) -> [UInt32]? {
+        guard c.cleanText && c.handleChineseCharacters else { return nil }
+        switch (c.lowercase, c.stripAccents) {
+        case (true, true): return hfOverridesUncased
+        case (false, false): return hfOverridesCased
+        default: return nil
+        }
+    }
+
     /// The mapping of one scalar as (kind, scalar) pairs; empty when it is removed.
-    static func mapping(of cp: UInt32, _ c: Configuration) -> [(Kind, UInt32)] {
-        if cp >= 0xD800 && cp <= 0xDFFF { return [] }  // never decoded from valid UTF-8
+    static func map(_ cp: UInt32, _ c: Configuration, into out: inout [(Kind, UInt32)], scratch: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
+        if cp >= 0xD800 && cp <= 0xDFFF { return }  // never decoded from valid UTF-8
         if c.cleanText {
-            if cp == 0 || cp == 0xFFFD || isOther(cp) { return [] }
-            if cp == 0x09 || cp == 0x0A || cp == 0x0D || ICU.isWhiteSpace(cp) { return [(.space, 0x20)] }
+            if cp == 0 || cp == 0xFFFD || isOther(cp) { return }
+            if cp == 0x09 || cp == 0x0A || cp == 0x0D || ICU.isWhiteSpace(cp) { out.append((.space, 0x20)); return }
         } else if ICU.isWhiteSpace(cp) {
-            return [(.space, cp)]
+            out.append((.space, cp))
+            return
         }
         let chinese = c.handleChineseCharacters && isChineseCharacter(cp)
-        var scalars = [cp]
+        scratch.removeAll(keepingCapacity: true)
         if c.stripAccents {
-            scalars = ICU.canonicalDecomposition(cp).filter { ICU.generalCategory($0) != .nonSpacingMark }
+            ICU.canonicalDecomposition(cp, into: &scratch)
+            scratch.removeAll { ICU.generalCategory($0) == .nonSpacingMark }
+        } else {
+            scratch.append(cp)
         }
-        if c.lowercase {
-            scalars = scalars.flatMap(fullLowercase)
+        func add(_ l: UInt32) {
+            out.append((chinese || isPunctuation(l)) ? (.isolated, l) : (ICU.isWhiteSpace(l) ? .space : .word, l))
         }
-        return scalars.map { s in
-            (chinese || isPunctuation(s)) ? (.isolated, s) : (ICU.isWhiteSpace(s) ? .space : .word, s)
+        for s in scratch {
+            if !c.lowercase {
+                add(s)
+            } else if s == 0x0130 {
+                // Rust's `char::to_lowercase` uses the full mapping: only U+0130 lowercases to two scalars.
+                add(0x69); add(0x307)
+            } else {
+                add(ICU.lowercase(s))
+            }
         }
     }
 
@@ -140,11 +186,6 @@ public struct BertCharacterTable: Sendable {
         default:
             return false
         }
-    }
-
-    /// Rust's `char::to_lowercase`: the simple mapping, except U+0130 whose full lowercase is "i̇".
-    static func fullLowercase(_ cp: UInt32) -> [UInt32] {
-        cp == 0x0130 ? [0x69, 0x307] : [ICU.lowercase(cp)]
     }
 
     static func pack(_ mapped: [(Kind, UInt32)], original: UInt32, elements: inout [UInt32], ranges: inout [Range<Int32>]) -> UInt32 {
