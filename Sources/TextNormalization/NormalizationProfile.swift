@@ -15,12 +15,15 @@ public enum NormalizationProfile: String, Sendable, CaseIterable {
         self = profile
     }
 
-    /// The profile's normalizer; `digits` applies to the Persian profile only.
-    public func makeNormalizer(digits: DigitStyle = .keep) throws(NormalizationError) -> any NormalizationStage {
+    /// The profile's normalizer; `digits` and `zwnjPlaceholder` apply to the Persian profile only.
+    public func makeNormalizer(digits: DigitStyle = .keep, zwnjPlaceholder: Unicode.Scalar? = nil)
+        throws(NormalizationError) -> any NormalizationStage
+    {
         switch self {
         case .persian:
             var c = PersianNormalizer.Configuration()
             c.digits = digits
+            c.zwnjPlaceholder = zwnjPlaceholder
             return try PersianNormalizer(configuration: c)
         case .portuguese: return try PortugueseNormalizer()
         case .english: return try EnglishNormalizer()

@@ -24,6 +24,9 @@ struct NormalizeCommand: ParsableCommand {
     @Option(help: "Digits for the persian profile: keep (default), ascii or persian.")
     var digits: String = "keep"
 
+    @Option(help: "Persian profile: write each kept ZWNJ as this character (e.g. · U+00B7) so it survives BERT cleaning.")
+    var zwnjPlaceholder: String?
+
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
@@ -41,6 +44,9 @@ struct NormalizeCommand: ParsableCommand {
 
     func validate() throws {
         if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
+        if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || profile?.lowercased() != "persian" {
+            throw ValidationError("--zwnj-placeholder takes one character and applies to --profile persian only")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if digits != "keep" && profile?.lowercased() != "persian" {
             throw ValidationError("--digits applies to --profile persian only")
@@ -51,7 +57,10 @@ struct NormalizeCommand: ParsableCommand {
         let style = try DigitStyle(name: digits)
         let normalizer: any NormalizationStage =
             if let form { try UnicodeNormalizer(form: UnicodeForm(name: form)) }
-            else { try NormalizationProfile(name: profile ?? "").makeNormalizer(digits: style) }
+            else {
+                try NormalizationProfile(name: profile ?? "").makeNormalizer(
+                    digits: style, zwnjPlaceholder: zwnjPlaceholder?.unicodeScalars.first)
+            }
         let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
         let progress = ProgressReporter(enabled: !quiet)
         let (stats, _) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {

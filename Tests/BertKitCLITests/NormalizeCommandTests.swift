@@ -10,6 +10,14 @@ import Testing
         #expect(r.text == "کتاب ها 3.5 Image2.jpg\n\nعلی\n")
     }
 
+    @Test func zwnjPlaceholderThenTokenize() throws {
+        let normalized = try CLI.run(["normalize", "--profile", "persian", "--zwnj-placeholder", "·", "--quiet"],
+                                     stdin: Data("می‌خواهم\n".utf8))
+        #expect(normalized.text == "می·خواهم\n")
+        let ids = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--quiet"], stdin: normalized.stdout)
+        #expect(ids.text == "1295 24830 1087 1277 29836 25573 14157 22192\n")  // HF tokenizers 0.23.3, MiniLM vocab
+    }
+
     @Test func formsAndOtherProfiles() throws {
         let nfd = try CLI.run(["normalize", "--form", "NFC", "--quiet"], stdin: Data("Sa\u{0303}o 1º\n".utf8))
         #expect(nfd.text == "São 1º\n")
