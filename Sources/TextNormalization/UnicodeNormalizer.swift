@@ -36,8 +36,16 @@ public struct UnicodeNormalizer: NormalizationStage {
 
     /// A normalizer to `form`. Builds the form's quick-check table on first use (about 0.1 s, once per process).
     public init(form: UnicodeForm) throws(NormalizationError) {
+        try self.init(form: form, chunk: 64 << 20)
+    }
+
+    /// Largest piece handed to ICU in one call (smaller only in tests).
+    let chunk: Int
+
+    init(form: UnicodeForm, chunk: Int) throws(NormalizationError) {
         self.form = form
         self.stable = try StableTable.shared(form)
+        self.chunk = chunk
     }
 
     /// Appends the normalized `input` to `output` (and its source offsets to `alignment`).
@@ -50,13 +58,39 @@ public struct UnicodeNormalizer: NormalizationStage {
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: input[0..<cut]))
         Alignment.appendIdentity(count: cut, from: 0, to: &alignment)
-        let rest = UnsafeBufferPointer(rebasing: input[cut...])
-        // Errors from ICU here can only come from missing ICU data, which init already proved present;
-        // should one happen anyway, the text is passed through unchanged rather than lost.
-        if (try? Self.icuNormalize(form, rest, base: cut, into: &output, alignment: &alignment)) == nil {
-            output.append(contentsOf: rest)
-            Alignment.appendIdentity(count: rest.count, from: cut, to: &alignment)
+        // ICU takes Int32 lengths and the scratch is three times the input: feed it pieces of at most
+        // `chunk` bytes, each ending where a stable code point starts (a normalization boundary).
+        var start = cut
+        while start < input.count {
+            let end = chunkEnd(input, from: start)
+            let piece = UnsafeBufferPointer(rebasing: input[start..<end])
+            // Errors from ICU here can only come from missing ICU data, which init already proved present;
+            // should one happen anyway, the text is passed through unchanged rather than lost.
+            if (try? Self.icuNormalize(form, piece, base: start, into: &output, alignment: &alignment)) == nil {
+                output.append(contentsOf: piece)
+                Alignment.appendIdentity(count: piece.count, from: start, to: &alignment)
+            }
+            start = end
         }
+    }
+
+
+    /// Where the ICU piece starting at `start` ends: the input's end, or the start of a stable code point
+    /// at most `chunk` bytes on (any scalar start if a whole megabyte has none, which no real text does).
+    func chunkEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard input.count - start > chunk else { return input.count }
+        var j = start + chunk
+        let floor = max(start + 1, j - min(1 << 20, chunk / 2))
+        var fallback: Int? = nil
+        while j > floor {
+            if input[j] & 0xC0 != 0x80 {
+                fallback = fallback ?? j
+                let v = UTF8Scalars.decode(input, at: j).scalar
+                if v != UTF8Scalars.invalid && stable.bits[Int(v >> 3)] & (1 << (v & 7)) != 0 { return j }
+            }
+            j -= 1
+        }
+        return fallback ?? start + chunk
     }
 
     /// True when the quick-check table alone proves `input` already normalized (false can still mean it is).

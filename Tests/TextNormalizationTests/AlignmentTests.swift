@@ -65,3 +65,19 @@ import Testing
         #expect(map == [99, 0, 1, 2, 3, 4, 4])  // ع ل copied byte for byte, ی from ي
     }
 }
+
+/// Inputs larger than one ICU call are cut at normalization boundaries.
+@Suite struct LargeInputTests {
+    @Test func piecesJoinSeamlessly() throws {
+        let nfc = try UnicodeNormalizer(form: .nfc, chunk: 1000)
+        // "e" + combining acute, over and over: every "e" composes with the mark after it.
+        let input = Array(String(repeating: "e\u{0301}", count: 2000).utf8) + Array("x".utf8)
+        let cut = input.withUnsafeBufferPointer { nfc.chunkEnd($0, from: 0) }
+        #expect(cut <= 1000 && cut % 3 == 0)  // at an "e", never between it and its mark
+        var out: [UInt8] = []
+        var map: [Int32]? = []
+        input.withUnsafeBufferPointer { nfc.normalize($0, into: &out, alignment: &map) }
+        #expect(out == Array((String(repeating: "é", count: 2000) + "x").utf8))
+        #expect(map?[2] == 3 && map?.last == 6000)  // offsets stay global across pieces
+    }
+}
