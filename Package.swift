@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
+        // Runs the built `bertkit` binary end to end.
+        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
     ],
     swiftLanguageModes: [.v6]
 )

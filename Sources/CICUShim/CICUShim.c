@@ -16,12 +16,15 @@ int32_t bk_icu_nfd_codepoint(uint32_t cp, uint32_t *out, int32_t cap) {
     UErrorCode status = U_ZERO_ERROR;
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&status);
     if (U_FAILURE(status)) return -1;
-    UChar src[2];
-    int32_t srcLen = 0;
-    U16_APPEND_UNSAFE(src, srcLen, (UChar32)cp);
     UChar dst[64];
-    int32_t dstLen = unorm2_normalize(nfd, src, srcLen, dst, 64, &status);
+    // For the NFD instance this is the full canonical decomposition, or < 0 when the code point has none.
+    int32_t dstLen = unorm2_getDecomposition(nfd, (UChar32)cp, dst, 64, &status);
     if (U_FAILURE(status)) return -1;
+    if (dstLen < 0) {
+        if (cap < 1) return 0;
+        out[0] = cp;
+        return 1;
+    }
     int32_t n = 0;
     for (int32_t i = 0; i < dstLen && n < cap;) {
         UChar32 c;

@@ -80,8 +80,17 @@ public struct BertCharacterTable: Sendable {
         var entries = [UInt32](repeating: 0, count: 0x110000)
         var elements: [UInt32] = []
         var ranges: [Range<Int32>] = []
+        var mapped: [(Kind, UInt32)] = []
+        var scratch: [UInt32] = []
+        mapped.reserveCapacity(8)
+        scratch.reserveCapacity(16)
         for cp in UInt32(0)..<0x110000 {
-            let mapped = Self.mapping(of: cp, configuration)
+            // Unassigned code points (most of the range) have no mapping and no class: plain word characters.
+            if ICU.generalCategory(cp) == .unassigned && !Self.isChineseCharacter(cp) {
+                entries[Int(cp)] = Kind.word.rawValue << Self.kindShift | cp | Self.identityFlag
+                continue
+            }
+            Self.map(cp, configuration, into: &mapped, scratch: &scratch)
             entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
         }
         self.entries = entries
@@ -90,24 +99,36 @@ public struct BertCharacterTable: Sendable {
     }
 
     /// The mapping of one scalar as (kind, scalar) pairs; empty when it is removed.
-    static func mapping(of cp: UInt32, _ c: Configuration) -> [(Kind, UInt32)] {
-        if cp >= 0xD800 && cp <= 0xDFFF { return [] }  // never decoded from valid UTF-8
+    static func map(_ cp: UInt32, _ c: Configuration, into out: inout [(Kind, UInt32)], scratch: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
+        if cp >= 0xD800 && cp <= 0xDFFF { return }  // never decoded from valid UTF-8
         if c.cleanText {
-            if cp == 0 || cp == 0xFFFD || isOther(cp) { return [] }
-            if cp == 0x09 || cp == 0x0A || cp == 0x0D || ICU.isWhiteSpace(cp) { return [(.space, 0x20)] }
+            if cp == 0 || cp == 0xFFFD || isOther(cp) { return }
+            if cp == 0x09 || cp == 0x0A || cp == 0x0D || ICU.isWhiteSpace(cp) { out.append((.space, 0x20)); return }
         } else if ICU.isWhiteSpace(cp) {
-            return [(.space, cp)]
+            out.append((.space, cp))
+            return
         }
         let chinese = c.handleChineseCharacters && isChineseCharacter(cp)
-        var scalars = [cp]
+        scratch.removeAll(keepingCapacity: true)
         if c.stripAccents {
-            scalars = ICU.canonicalDecomposition(cp).filter { ICU.generalCategory($0) != .nonSpacingMark }
+            ICU.canonicalDecomposition(cp, into: &scratch)
+            scratch.removeAll { ICU.generalCategory($0) == .nonSpacingMark }
+        } else {
+            scratch.append(cp)
         }
-        if c.lowercase {
-            scalars = scalars.flatMap(fullLowercase)
+        func add(_ l: UInt32) {
+            out.append((chinese || isPunctuation(l)) ? (.isolated, l) : (ICU.isWhiteSpace(l) ? .space : .word, l))
         }
-        return scalars.map { s in
-            (chinese || isPunctuation(s)) ? (.isolated, s) : (ICU.isWhiteSpace(s) ? .space : .word, s)
+        for s in scratch {
+            if !c.lowercase {
+                add(s)
+            } else if s == 0x0130 {
+                // Rust's `char::to_lowercase` uses the full mapping: only U+0130 lowercases to two scalars.
+                add(0x69); add(0x307)
+            } else {
+                add(ICU.lowercase(s))
+            }
         }
     }
 
@@ -140,11 +161,6 @@ public struct BertCharacterTable: Sendable {
         default:
             return false
         }
-    }
-
-    /// Rust's `char::to_lowercase`: the simple mapping, except U+0130 whose full lowercase is "i̇".
-    static func fullLowercase(_ cp: UInt32) -> [UInt32] {
-        cp == 0x0130 ? [0x69, 0x307] : [ICU.lowercase(cp)]
     }
 
     static func pack(_ mapped: [(Kind, UInt32)], original: UInt32, elements: inout [UInt32], ranges: inout [Range<Int32>]) -> UInt32 {

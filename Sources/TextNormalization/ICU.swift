@@ -37,10 +37,24 @@ public enum ICU {
 
     /// The canonical decomposition (NFD) of one code point.
     public static func canonicalDecomposition(_ scalar: UInt32) -> [UInt32] {
-        var buffer = [UInt32](repeating: 0, count: 32)
-        let n = buffer.withUnsafeMutableBufferPointer { bk_icu_nfd_codepoint(scalar, $0.baseAddress, 32) }
+        var out: [UInt32] = []
+        canonicalDecomposition(scalar, into: &out)
+        return out
+    }
+
+    /// The canonical decomposition (NFD) of one code point, replacing the contents of `out` (no allocation
+    /// once `out` has capacity).
+    public static func canonicalDecomposition(_ scalar: UInt32, into out: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &buffer) { raw -> Int32 in
+            let p = raw.bindMemory(to: UInt32.self)
+            let n = bk_icu_nfd_codepoint(scalar, p.baseAddress, Int32(p.count))
+            for k in 0..<max(0, Int(n)) { out.append(p[k]) }
+            return n
+        }
         // A negative count only happens if ICU's data failed to load; the scalar then stands for itself.
-        return n < 0 ? [scalar] : Array(buffer[0..<Int(n)])
+        if n < 0 { out.append(scalar) }
     }
 
     /// The Unicode version ICU's data carries, as "major.minor".

@@ -101,16 +101,18 @@ private struct PointerTrie {
         }
     }
 
-    /// Lays the trie out as a double array (first-fit base search), then copies the per-node data.
+    /// Lays the trie out as a double array. Bases are found first-fit over free slots only: `FreeSlots`
+    /// jumps over occupied ones, so a node with one child (most of them) is placed in constant time.
     func doubleArray() -> (base: [Int32], check: [Int32], tokenID: [Int32], failLink: [Int32],
                            popStart: [Int32], popCount: [Int32], pops: [Int32]) {
         let nodeCount = token.count
         var state = [Int32](repeating: -1, count: nodeCount)
         var check = [Int32](repeating: -1, count: 512)
         var baseOfNode = [Int32](repeating: 0, count: nodeCount)
+        var free = FreeSlots()
         state[0] = 0; state[1] = 1
         check[0] = -2; check[1] = -2  // occupied by the two roots, which have no parent
-        var firstFree = 2
+        free.occupy(0); free.occupy(1)
         var queue: [Int32] = [0, 1]
         var head = 0
         while head < queue.count {
@@ -118,12 +120,13 @@ private struct PointerTrie {
             let kids = children[u]
             guard !kids.isEmpty else { continue }
             let minByte = Int(kids.map(\.byte).min()!)
-            while firstFree < check.count && check[firstFree] != -1 { firstFree += 1 }
-            var b = max(1, firstFree - minByte)
+            var t = free.first(atLeast: minByte + 1)
+            var b: Int
             search: while true {
-                for (byte, _) in kids {
-                    let t = b + Int(byte)
-                    if t < check.count && check[t] != -1 { b += 1; continue search }
+                b = t - minByte
+                for (byte, _) in kids where !free.isFree(b + Int(byte)) {
+                    t = free.first(atLeast: t + 1)
+                    continue search
                 }
                 break
             }
@@ -131,9 +134,10 @@ private struct PointerTrie {
             if needed > check.count { check += [Int32](repeating: -1, count: max(needed - check.count, check.count)) }
             baseOfNode[u] = Int32(b)
             for (byte, v) in kids {
-                let t = b + Int(byte)
-                check[t] = state[u]
-                state[Int(v)] = Int32(t)
+                let slot = b + Int(byte)
+                check[slot] = state[u]
+                free.occupy(slot)
+                state[Int(v)] = Int32(slot)
                 queue.append(v)
             }
         }
@@ -156,5 +160,31 @@ private struct PointerTrie {
         }
         // Unused slots keep check == -1; a node's state index is never -1, so they never match.
         return (base, check, tokenID, failLink, popStart, popCount, pops)
+    }
+}
+
+/// Free slots of the double array as a union-find "next free slot" forest with path compression.
+private struct FreeSlots {
+    private var next: [Int32] = Array(0..<1024)
+
+    /// The smallest free slot at or after `i`.
+    mutating func first(atLeast i: Int) -> Int {
+        grow(to: i + 1)
+        var r = i
+        while Int(next[r]) != r { r = Int(next[r]); grow(to: r + 1) }
+        var k = i
+        while Int(next[k]) != r { let n = Int(next[k]); next[k] = Int32(r); k = n }
+        return r
+    }
+
+    func isFree(_ i: Int) -> Bool { i >= next.count || Int(next[i]) == i }
+
+    mutating func occupy(_ i: Int) {
+        grow(to: i + 2)
+        next[i] = Int32(i + 1)
+    }
+
+    private mutating func grow(to n: Int) {
+        if n > next.count { next += (Int32(next.count)..<Int32(max(n, next.count * 2))).map { $0 } }
     }
 }

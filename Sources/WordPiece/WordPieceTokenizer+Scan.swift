@@ -3,34 +3,52 @@ import TextNormalization
 extension WordPieceTokenizer {
     /// One pass over a text: pre-tokenization by table lookups, words matched as soon as they end.
     struct Scan {
-        let tokenizer: WordPieceTokenizer
-        let base: UnsafeBufferPointer<Int32>
-        let check: UnsafeBufferPointer<Int32>
+        let base: UnsafeMutablePointer<Int32>
+        let check: UnsafeMutablePointer<Int32>
+        let failLink: UnsafeMutablePointer<Int32>
+        let popStart: UnsafeMutablePointer<Int32>
+        let popCount: UnsafeMutablePointer<Int32>
+        let pops: UnsafeMutablePointer<Int32>
+        let ascii: UnsafeMutablePointer<UInt32>
+        let entries: UnsafeMutablePointer<UInt32>
+        let sequenceElements: UnsafeMutablePointer<UInt32>
+        let sequenceBounds: UnsafeMutablePointer<Int32>
+        let specialBytes: UnsafeMutablePointer<UInt8>
+        let specialIndex: UnsafeMutablePointer<Int32>
+        let specialFirstByte: UnsafeMutablePointer<Bool>
+        let specialCount: Int
+        let unknownID: Int32
+        let maxChars: Int
         /// Normalized bytes of the current word; holds up to `capacity` bytes, enough for
         /// `maxInputCharsPerWord` scalars (a longer word is `[UNK]` and needs no bytes).
         let word: UnsafeMutablePointer<UInt8>
         let capacity: Int
         var length = 0
         var scalars = 0
+        let root: Int32 = 0
+        let suffixRoot: Int32 = 1
 
-        init(tokenizer: WordPieceTokenizer, base: UnsafeBufferPointer<Int32>, check: UnsafeBufferPointer<Int32>,
-             word: UnsafeMutablePointer<UInt8>, capacity: Int) {
-            self.tokenizer = tokenizer
-            self.base = base
-            self.check = check
+        /// Takes raw pointers from `tables`, which the caller keeps alive for the whole scan.
+        init(_ t: ScanTables, word: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            base = t.base.baseAddress!; check = t.check.baseAddress!; failLink = t.failLink.baseAddress!
+            popStart = t.popStart.baseAddress!; popCount = t.popCount.baseAddress!; pops = t.pops.baseAddress!
+            ascii = t.ascii.baseAddress!; entries = t.entries.baseAddress!
+            sequenceElements = t.sequenceElements.baseAddress!; sequenceBounds = t.sequenceBounds.baseAddress!
+            specialBytes = t.specialBytes.baseAddress!; specialIndex = t.specialIndex.baseAddress!
+            specialFirstByte = t.specialFirstByte.baseAddress!; specialCount = t.specialCount
+            unknownID = t.unknownID; maxChars = t.maxCharsPerWord
             self.word = word
             self.capacity = capacity
         }
 
         @inline(__always)
-        mutating func run(_ p: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<UInt32>,
-                          entries: UnsafeBufferPointer<UInt32>, ids: inout [Int32]) {
+        mutating func run(_ p: UnsafeBufferPointer<UInt8>, ids: inout [Int32]) {
             let n = p.count
-            let hasSpecials = !tokenizer.specials.isEmpty
+            let hasSpecials = specialCount > 0
             var i = 0
             while i < n {
                 let b = p[i]
-                if hasSpecials && tokenizer.specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
+                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
                     flush(&ids)
                     ids.append(id)
                     i &+= len
@@ -79,18 +97,19 @@ extension WordPieceTokenizer {
 
         /// A special token starting at `i`, longest first: (byte length, id).
         func special(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int32)? {
-            outer: for s in tokenizer.specials where i + s.bytes.count <= p.count {
-                for k in 0..<s.bytes.count where p[i + k] != s.bytes[k] { continue outer }
-                return (s.bytes.count, s.id)
+            outer: for k in 0..<specialCount {
+                let offset = Int(specialIndex[3 * k]), count = Int(specialIndex[3 * k + 1])
+                guard i + count <= p.count else { continue }
+                for j in 0..<count where p[i + j] != specialBytes[offset + j] { continue outer }
+                return (count, specialIndex[3 * k + 2])
             }
             return nil
         }
 
         /// Handles a scalar that maps to several scalars, each with its own kind.
         mutating func sequence(_ index: UInt32, _ ids: inout [Int32]) {
-            let table = tokenizer.table
-            for k in table.sequenceRanges[Int(index)] {
-                let x = table.sequenceElements[Int(k)]
+            for k in Int(sequenceBounds[2 * Int(index)])..<Int(sequenceBounds[2 * Int(index) + 1]) {
+                let x = sequenceElements[k]
                 let scalar = x & BertCharacterTable.valueMask
                 switch (x >> BertCharacterTable.kindShift) & 3 {
                 case 0: append(scalar)
@@ -145,8 +164,8 @@ extension WordPieceTokenizer {
         @inline(__always)
         mutating func flush(_ ids: inout [Int32]) {
             guard scalars > 0 else { return }
-            if scalars > tokenizer.vocabulary.maxInputCharsPerWord {
-                ids.append(tokenizer.vocabulary.unknownID)
+            if scalars > maxChars {
+                ids.append(unknownID)
             } else if length > 0 {
                 match(&ids)
             }
@@ -157,9 +176,8 @@ extension WordPieceTokenizer {
         /// LinMaxMatch over the word's bytes: each byte is read once; failure links replace backtracking.
         @inline(__always)
         func match(_ ids: inout [Int32]) {
-            let trie = tokenizer.trie
             let start = ids.count
-            var s = trie.root
+            var s = root
             var k = 0
             while k < length {
                 let t = Int(base[Int(s)]) &+ Int(word[k])
@@ -168,27 +186,27 @@ extension WordPieceTokenizer {
                     k &+= 1
                     continue
                 }
-                guard popAndFollow(&s, trie, &ids) else { return unknown(start, &ids) }
+                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
             }
-            while s != trie.suffixRoot {
-                guard popAndFollow(&s, trie, &ids) else { return unknown(start, &ids) }
+            while s != suffixRoot {
+                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
             }
         }
 
         /// Emits the failure pops of `s` and moves to its failure link; false when there is none.
         @inline(__always)
-        func popAndFollow(_ s: inout Int32, _ trie: LinMaxMatchTrie, _ ids: inout [Int32]) -> Bool {
-            let f = trie.failLink[Int(s)]
+        func popAndFollow(_ s: inout Int32, _ ids: inout [Int32]) -> Bool {
+            let f = failLink[Int(s)]
             if f < 0 { return false }
-            let first = Int(trie.popStart[Int(s)])
-            for j in first..<first + Int(trie.popCount[Int(s)]) { ids.append(trie.pops[j]) }
+            let first = Int(popStart[Int(s)])
+            for j in first..<first + Int(popCount[Int(s)]) { ids.append(pops[j]) }
             s = f
             return true
         }
 
         func unknown(_ start: Int, _ ids: inout [Int32]) {
             ids.removeSubrange(start...)
-            ids.append(tokenizer.vocabulary.unknownID)
+            ids.append(unknownID)
         }
     }
 }

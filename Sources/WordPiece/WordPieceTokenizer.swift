@@ -45,13 +45,7 @@ public struct WordPieceTokenizer: Sendable {
     public let vocabulary: Vocabulary
     /// The settings this tokenizer was built with.
     public let configuration: Configuration
-    let table: BertCharacterTable
-    let trie: LinMaxMatchTrie
-    /// Packed table entries for ASCII bytes (see `BertCharacterTable`).
-    let asciiEntries: [UInt32]
-    /// Special tokens as (bytes, id), longest first; and which bytes can start one.
-    let specials: [(bytes: [UInt8], id: Int32)]
-    let specialFirstByte: [Bool]
+    let tables: ScanTables
 
     /// Builds a tokenizer over a vocabulary.
     public init(vocabulary: Vocabulary, configuration: Configuration = Configuration()) {
@@ -60,14 +54,10 @@ public struct WordPieceTokenizer: Sendable {
         let table = BertCharacterTable.shared(for: .init(
             lowercase: configuration.lowercase, stripAccents: configuration.stripAccents,
             handleChineseCharacters: configuration.handleChineseCharacters, cleanText: configuration.cleanText))
-        self.table = table
-        self.trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix)
-        self.asciiEntries = (0..<128).map { table.packedEntry(UInt32($0)) }
-        let present = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (Array(s.utf8), $0) } }
-        self.specials = present.filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
-        var first = [Bool](repeating: false, count: 256)
-        for s in specials { first[Int(s.bytes[0])] = true }
-        self.specialFirstByte = first
+        let trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix)
+        let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }
+            .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
+        self.tables = ScanTables(trie: trie, table: table, specials: specials, vocabulary: vocabulary)
     }
 
     /// Token ids of a text (no [CLS]/[SEP]).
@@ -88,14 +78,8 @@ public struct WordPieceTokenizer: Sendable {
     public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         let capacity = (vocabulary.maxInputCharsPerWord + 1) * 4
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { word in
-            trie.base.withUnsafeBufferPointer { base in
-            trie.check.withUnsafeBufferPointer { check in
-            asciiEntries.withUnsafeBufferPointer { ascii in
-            table.entries.withUnsafeBufferPointer { entries in
-                var scan = Scan(
-                    tokenizer: self, base: base, check: check, word: word.baseAddress!, capacity: capacity)
-                scan.run(bytes, ascii: ascii, entries: entries, ids: &ids)
-            }}}}
+            var scan = Scan(tables, word: word.baseAddress!, capacity: capacity)
+            withExtendedLifetime(tables) { scan.run(bytes, ids: &ids) }
         }
     }
 }

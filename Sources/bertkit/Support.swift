@@ -15,18 +15,23 @@ func printError(_ message: String) {
 /// A number with a fixed count of decimals.
 func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
 
-/// The text of every token id, precomputed once: decimal ids or token strings, as flat bytes.
-struct TokenText: Sendable {
-    private let bytes: [UInt8]
-    private let offsets: [Int32]
+/// The text of every token id, precomputed once: decimal ids or token strings, as flat bytes owned by this
+/// object (raw pointers, so worker threads read them without reference counting).
+final class TokenText: @unchecked Sendable {
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let offsets: UnsafeMutableBufferPointer<Int32>
 
     private init(_ pieces: [[UInt8]]) {
-        var bytes: [UInt8] = []
+        let flat = pieces.flatMap { $0 }
         var offsets: [Int32] = [0]
-        for p in pieces { bytes += p; offsets.append(Int32(bytes.count)) }
-        self.bytes = bytes
-        self.offsets = offsets
+        for p in pieces { offsets.append(offsets.last! + Int32(p.count)) }
+        self.bytes = .allocate(capacity: max(1, flat.count))
+        _ = self.bytes.initialize(from: flat)
+        self.offsets = .allocate(capacity: offsets.count)
+        _ = self.offsets.initialize(from: offsets)
     }
+
+    deinit { bytes.deallocate(); offsets.deallocate() }
 
     /// Decimal ids 0..<count.
     static func ids(count: Int) -> TokenText { TokenText((0..<count).map { Array(String($0).utf8) }) }
@@ -34,11 +39,14 @@ struct TokenText: Sendable {
     /// Token strings of a vocabulary.
     static func tokens(_ vocabulary: Vocabulary) -> TokenText { TokenText(vocabulary.tokens.map { Array($0.utf8) }) }
 
-    /// Appends the text of `id`.
-    @inline(__always)
-    func append(_ id: Int32, to output: inout [UInt8]) {
-        let lo = Int(offsets[Int(id)]), hi = Int(offsets[Int(id) + 1])
-        bytes.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
+    /// Appends the texts of `ids`, separated by single spaces.
+    func append(_ ids: [Int32], to output: inout [UInt8]) {
+        let b = bytes.baseAddress!, o = offsets.baseAddress!
+        for (k, id) in ids.enumerated() {
+            if k > 0 { output.append(0x20) }
+            let lo = Int(o[Int(id)]), hi = Int(o[Int(id) + 1])
+            output.append(contentsOf: UnsafeBufferPointer(start: b + lo, count: hi - lo))
+        }
     }
 }
 

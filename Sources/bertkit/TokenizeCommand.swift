@@ -48,8 +48,9 @@ struct TokenizeCommand: ParsableCommand {
             vocabulary: vocabulary, configuration: cased ? .cased : .init())
         let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
         let progress = ProgressReporter(enabled: !quiet)
+        let text = tokens ? TokenText.tokens(vocabulary) : TokenText.ids(count: vocabulary.count)
         let (stats, transforms) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {
-            TokenizeTransform(tokenizer: tokenizer, writeTokens: tokens)
+            TokenizeTransform(tokenizer: tokenizer, text: text)
         }
         progress.finish()
         guard !quiet else { return }
@@ -68,24 +69,22 @@ struct TokenizeCommand: ParsableCommand {
 struct TokenizeTransform: LineTransform {
     let tokenizer: WordPieceTokenizer
     let text: TokenText
+    let unknownID: Int32
     var ids: [Int32] = []
     var tokenCount = 0
     var unknownCount = 0
 
-    init(tokenizer: WordPieceTokenizer, writeTokens: Bool) {
+    init(tokenizer: WordPieceTokenizer, text: TokenText) {
         self.tokenizer = tokenizer
-        self.text = writeTokens ? TokenText.tokens(tokenizer.vocabulary) : TokenText.ids(count: tokenizer.vocabulary.count)
+        self.text = text
+        self.unknownID = tokenizer.vocabulary.unknownID
     }
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
         ids.removeAll(keepingCapacity: true)
         tokenizer.tokenize(utf8: line, into: &ids)
         tokenCount += ids.count
-        let unk = tokenizer.vocabulary.unknownID
-        for (k, id) in ids.enumerated() {
-            if k > 0 { output.append(0x20) }
-            if id == unk { unknownCount += 1 }
-            text.append(id, to: &output)
-        }
+        for id in ids where id == unknownID { unknownCount += 1 }
+        text.append(ids, to: &output)
     }
 }

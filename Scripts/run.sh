@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job on an embedded default: installs system packages and fetches assets if missing, builds
+# BertKit in release mode, then tokenizes every fetched real corpus (English reviews and news, Persian,
+# Portuguese and English dialogue) with the bert-base-uncased vocabulary and prints a summary per corpus.
+# Usage: Scripts/run.sh [extra `bertkit tokenize` options, e.g. --cased --threads 1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/bootstrap.sh
+Scripts/fetch-assets.sh
+python3 Scripts/prepare-corpus.py
+swift build -c release --product bertkit
+bin=$(swift build -c release --show-bin-path)/bertkit
+out=.assets/out
+mkdir -p "$out"
+for corpus in .assets/text/*.txt; do
+  name=$(basename "$corpus" .txt)
+  [ "$name" = bench-mixed ] && continue
+  printf '%-22s ' "$name"
+  "$bin" tokenize --vocab .assets/minilm/vocab.txt --input "$corpus" --output "$out/$name.ids" "$@" 2>&1 | sed 's/^tokenize: //'
+done
+echo "token ids written to $out/"

@@ -1,0 +1,64 @@
+import TextNormalization
+
+/// Everything the hot loop reads, copied once into memory this object owns and never mutates.
+///
+/// Reading Swift arrays from several threads makes each access retain and release the same buffers: an
+/// atomic counter that two cores fight over. Raw pointers taken once per call avoid that entirely.
+final class ScanTables: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Int32>
+    let check: UnsafeMutableBufferPointer<Int32>
+    let failLink: UnsafeMutableBufferPointer<Int32>
+    let popStart: UnsafeMutableBufferPointer<Int32>
+    let popCount: UnsafeMutableBufferPointer<Int32>
+    let pops: UnsafeMutableBufferPointer<Int32>
+    let ascii: UnsafeMutableBufferPointer<UInt32>
+    let entries: UnsafeMutableBufferPointer<UInt32>
+    let sequenceElements: UnsafeMutableBufferPointer<UInt32>
+    /// `[start, end)` pairs into `sequenceElements`.
+    let sequenceBounds: UnsafeMutableBufferPointer<Int32>
+    /// Special tokens, longest first: concatenated bytes, with (offset, length, id) triples.
+    let specialBytes: UnsafeMutableBufferPointer<UInt8>
+    let specialIndex: UnsafeMutableBufferPointer<Int32>
+    let specialFirstByte: UnsafeMutableBufferPointer<Bool>
+    let unknownID: Int32
+    let maxCharsPerWord: Int
+
+    init(trie: LinMaxMatchTrie, table: BertCharacterTable, specials: [(bytes: [UInt8], id: Int32)], vocabulary: Vocabulary) {
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+            _ = p.initialize(from: array)
+            return p
+        }
+        base = copy(trie.base)
+        check = copy(trie.check)
+        failLink = copy(trie.failLink)
+        popStart = copy(trie.popStart)
+        popCount = copy(trie.popCount)
+        pops = copy(trie.pops)
+        ascii = copy((0..<128).map { table.packedEntry(UInt32($0)) })
+        entries = copy(table.entries)
+        sequenceElements = copy(table.sequenceElements)
+        sequenceBounds = copy(table.sequenceRanges.flatMap { [$0.lowerBound, $0.upperBound] })
+        specialBytes = copy(specials.flatMap(\.bytes))
+        var index: [Int32] = []
+        var offset: Int32 = 0
+        for s in specials {
+            index += [offset, Int32(s.bytes.count), s.id]
+            offset += Int32(s.bytes.count)
+        }
+        specialIndex = copy(index)
+        var first = [Bool](repeating: false, count: 256)
+        for s in specials { first[Int(s.bytes[0])] = true }
+        specialFirstByte = copy(first)
+        unknownID = vocabulary.unknownID
+        maxCharsPerWord = vocabulary.maxInputCharsPerWord
+    }
+
+    var specialCount: Int { specialIndex.count / 3 }
+
+    deinit {
+        for p in [base, check, failLink, popStart, popCount, pops] { p.deallocate() }
+        ascii.deallocate(); entries.deallocate(); sequenceElements.deallocate(); sequenceBounds.deallocate()
+        specialBytes.deallocate(); specialIndex.deallocate(); specialFirstByte.deallocate()
+    }
+}

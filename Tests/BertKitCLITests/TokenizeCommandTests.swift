@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@Suite struct TokenizeCommandTests {
+    @Test func idsPerLineFromStdinEmptyLinesKept() throws {
+        let r = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--quiet"], stdin: Data("Hello, world!\n\nunaffable\n".utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text == "7592 1010 2088 999\n\n14477 20961 3468\n")
+    }
+
+    @Test func tokensCasedAndThreadsFlags() throws {
+        let input = Data("Hello naïve\n東京\n".utf8)
+        let tokens = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--tokens", "--threads", "2", "--quiet"], stdin: input)
+        #expect(tokens.text == "hello naive\n東 京\n")
+        let cased = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--cased", "--tokens", "--quiet"], stdin: input)
+        #expect(cased.text == "[UNK] [UNK]\n東 京\n")
+    }
+
+    @Test func fileInputOutputAndSummary() throws {
+        let dir = try CLI.scratch()
+        let input = dir.appendingPathComponent("in.txt"), output = dir.appendingPathComponent("out.txt")
+        try Data("a b\nzzzzzzzzzzqqqqqq\n".utf8).write(to: input)
+        let r = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--input", input.path, "--output", output.path])
+        #expect(r.status == 0)
+        #expect(try String(contentsOf: output, encoding: .utf8).split(separator: "\n").count == 2)
+        #expect(r.stderr.contains("tokenize: 2 lines"))
+        #expect(r.stderr.contains("[UNK]"))
+    }
+
+    @Test func invalidUTF8FailsWithLineAndOffsetAndLeavesNoFile() throws {
+        let dir = try CLI.scratch()
+        let input = dir.appendingPathComponent("in.txt"), output = dir.appendingPathComponent("out.txt")
+        try Data(Array("ok\nbad\u{20}".utf8) + [0xFF] + Array("\n".utf8)).write(to: input)
+        let r = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--input", input.path, "--output", output.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("\(input.path):2: invalid UTF-8 at byte 5 of the line (byte offset 7 in the input)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["in.txt"])
+        let lossy = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--input", input.path, "--lossy", "--quiet"])
+        #expect(lossy.status == 0 && lossy.text == "7929\n2919\n")
+    }
+
+    @Test func badVocabularyAndBadArgumentsAreClearErrors() throws {
+        let missing = try CLI.run(["tokenize", "--vocab", "/nonexistent/vocab.txt"], stdin: Data())
+        #expect(missing.status != 0 && missing.stderr.contains("cannot read vocabulary '/nonexistent/vocab.txt': no such file"))
+        let threads = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--threads", "0"], stdin: Data())
+        #expect(threads.status != 0 && threads.stderr.contains("--threads must be at least 1"))
+    }
+}

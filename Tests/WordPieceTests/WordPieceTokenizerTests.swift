@@ -1,0 +1,56 @@
+import Testing
+@testable import WordPiece
+
+/// Behaviour checks with the real bert-base-uncased vocabulary; the golden parity suite covers HF equality
+/// at scale, these pin the individual rules so a regression names the rule it broke.
+@Suite struct WordPieceTokenizerTests {
+    let vocab: Vocabulary
+    let uncased: WordPieceTokenizer
+    let cased: WordPieceTokenizer
+
+    init() throws {
+        vocab = try Repo.realVocabulary()
+        uncased = WordPieceTokenizer(vocabulary: vocab)
+        cased = WordPieceTokenizer(vocabulary: vocab, configuration: .cased)
+    }
+
+    @Test func uncasedLowercasesStripsAccentsAndSplitsPunctuation() {
+        #expect(uncased.tokenStrings("Hello, WORLD! Ça va?") == ["hello", ",", "world", "!", "ca", "va", "?"])
+        #expect(uncased.tokenStrings("unaffable") == ["una", "##ffa", "##ble"])
+        #expect(uncased.tokenStrings("naïve cafe\u{301}") == ["naive", "cafe"])  // NFD input too
+    }
+
+    @Test func casedKeepsCaseAndAccents() {
+        // The uncased vocabulary has no capitalised tokens and no "##é": HF gives [UNK] for each word.
+        #expect(cased.tokenStrings("Hello") == ["[UNK]"])
+        #expect(cased.tokenStrings("café") == ["[UNK]"])
+        #expect(cased.tokenStrings("naïve São Paulo") == ["[UNK]", "[UNK]", "[UNK]"])
+        #expect(cased.tokenStrings("hello world") == ["hello", "world"])
+    }
+
+    @Test func removedCharactersJoinWordsWhitespaceSplitsThem() {
+        // ZWNJ (Cf) is deleted by BERT's cleaning, so the Persian word is matched as one piece sequence.
+        #expect(uncased.tokenize("ab\u{200C}c") == uncased.tokenize("abc"))
+        #expect(uncased.tokenize("ab\u{00A0}c") == uncased.tokenize("ab c"))
+        #expect(uncased.tokenize("a\u{0000}b\u{FFFD}c") == uncased.tokenize("abc"))
+    }
+
+    @Test func specialTokensMatchWholeInRawTextOnly() {
+        #expect(uncased.tokenize("[CLS] x[SEP]y [MASK]") == [101, 1060, 102, 1061, 103])
+        #expect(uncased.tokenStrings("[cls]") == ["[", "cl", "##s", "]"])  // lowercase is not special
+    }
+
+    @Test func cjkIdeographsAreSeparateWordsAndLongWordsUnknown() {
+        #expect(uncased.tokenStrings("東京abc") == ["東", "京", "abc"])
+        #expect(uncased.tokenize(String(repeating: "a", count: 100)) != [vocab.unknownID])
+        #expect(uncased.tokenize(String(repeating: "a", count: 101)) == [vocab.unknownID])
+        #expect(uncased.tokenize("") == [] && uncased.tokenize(" \t ") == [])
+    }
+
+    @Test func illFormedBytesActAsRemovedReplacementCharacters() {
+        var ids: [Int32] = []
+        let bytes: [UInt8] = Array("ab".utf8) + [0xFF, 0xC3] + Array("c".utf8)
+        bytes.withUnsafeBufferPointer { uncased.tokenize(utf8: $0, into: &ids) }
+        #expect(ids == uncased.tokenize("abc"))
+    }
+}
