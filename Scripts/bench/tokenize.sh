@@ -12,7 +12,8 @@
 #   BertKit: the whole process `bertkit tokenize --vocab V --threads N --input F --output OUT`, end to end:
 #            start-up (vocabulary, tables), reading, tokenizing, writing. Its own summary line (tokenizing and
 #            I/O only, start-up excluded) and the start-up alone (a one-line input) are shown too.
-# MB/s = input bytes / 10^6 / seconds, best of RUNS (median shown next to it).
+# MB/s = input bytes / 10^6 / wall seconds, best of RUNS (median shown next to it). "MB per CPU-s" divides by
+# the fewest CPU seconds (user + system, all threads) over RUNS instead: on a shared machine it is steadier.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -42,16 +43,28 @@ echo "hf: tokenizers $("$py" -c 'import tokenizers; print(tokenizers.__version__
 echo "runs: best of $runs (median in parentheses)"
 echo
 
+# timed CMD...: runs CMD, prints "wall_seconds cpu_seconds" (CPU = user + system of the child, all threads)
+timed() {
+  python3 -c '
+import resource, subprocess, sys, time
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.4f} {after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime:.4f}")' "$@"
+}
+
 # stats "s1 s2 s3" -> "best median"
 stats() { python3 -c 'import sys, statistics; t = [float(x) for x in sys.argv[1:]]; print(f"{min(t):.4f} {statistics.median(t):.4f}")' $1; }
 mbs() { python3 -c "print(f'{$bytes / 1e6 / $1:.1f}')"; }
 
 # start-up: bertkit on a one-line input, end to end
+echo hello > "$scratch/one-line.txt"
 startup_times=""
 for _ in $(seq "$runs"); do
-  t0=$EPOCHREALTIME
-  echo hello | "$bertkit" tokenize --vocab "$vocab" --threads 1 --quiet > /dev/null
-  startup_times+=" $(python3 -c "print($EPOCHREALTIME - $t0)")"
+  read -r wall _ <<< "$(timed "$bertkit" tokenize --vocab "$vocab" --threads 1 --quiet --input "$scratch/one-line.txt")"
+  startup_times+=" $wall"
 done
 read -r startup_best startup_median <<< "$(stats "$startup_times")"
 
@@ -63,17 +76,19 @@ for mode in $modes; do
     hf_line=$(RAYON_NUM_THREADS=$n TOKENIZERS_PARALLELISM=true "$py" Scripts/bench/tokenize_hf.py \
       --vocab "$vocab" --input "$input" $flag --runs "$runs" --ids-out "$scratch/hf.$mode.ids")
     hf_times=$(echo "$hf_line" | sed 's/.*runs=\([^ ]*\).*/\1/' | tr ',' ' ')
+    hf_cpus=$(echo "$hf_line" | sed 's/.*cpu=\([^ ]*\).*/\1/' | tr ',' ' ')
     read -r hf_best hf_median <<< "$(stats "$hf_times")"
+    read -r hf_cpu _ <<< "$(stats "$hf_cpus")"
 
-    bk_times=""; bk_inner=""
+    bk_times=""; bk_cpus=""; bk_inner=""
     for _ in $(seq "$runs"); do
-      t0=$EPOCHREALTIME
-      "$bertkit" tokenize --vocab "$vocab" $flag --threads "$n" --input "$input" \
-        --output "$scratch/bertkit.$mode.ids" 2> "$scratch/bertkit.summary"
-      bk_times+=" $(python3 -c "print($EPOCHREALTIME - $t0)")"
+      read -r wall cpu <<< "$(timed "$bertkit" tokenize --vocab "$vocab" $flag --threads "$n" --input "$input" \
+        --output "$scratch/bertkit.$mode.ids" 2> "$scratch/bertkit.summary")"
+      bk_times+=" $wall"; bk_cpus+=" $cpu"
       bk_inner+=" $(sed -n 's/.* MB in \([0-9.]*\) s .*/\1/p' "$scratch/bertkit.summary")"
     done
     read -r bk_best bk_median <<< "$(stats "$bk_times")"
+    read -r bk_cpu _ <<< "$(stats "$bk_cpus")"
     read -r in_best _ <<< "$(stats "$bk_inner")"
 
     # correctness: the same ids on every line (byte compare; on a difference, count the lines)
@@ -90,14 +105,15 @@ EOF
 )
       mismatch_total=$((mismatch_total + 1))
     fi
-    table+=("$(printf '| %-7s | %d | %6s (%s) | %6s (%s) | %5s | %6s | %s |' "$mode" "$n" \
+    table+=("$(printf '| %-7s | %d | %s (%s) | %s (%s) | %s | %s / %s | %s | %s | %s |' "$mode" "$n" \
       "$(mbs "$hf_best")" "$(mbs "$hf_median")" "$(mbs "$bk_best")" "$(mbs "$bk_median")" \
-      "$(python3 -c "print(f'{$hf_best / $bk_best:.1f}x')")" "$(mbs "$in_best")" "$verdict")")
+      "$(python3 -c "print(f'{$hf_best / $bk_best:.1f}x')")" "$(mbs "$hf_cpu")" "$(mbs "$bk_cpu")" \
+      "$(python3 -c "print(f'{$hf_cpu / $bk_cpu:.1f}x')")" "$(mbs "$in_best")" "$verdict")")
   done
 done
 
-echo "| mode    | threads | HF MB/s | BertKit MB/s end to end | BertKit/HF | BertKit MB/s excl. start-up | ids |"
-echo "|---|---|---|---|---|---|---|"
+echo "| mode | threads | HF MB/s | BertKit MB/s end to end | BertKit/HF | MB per CPU-s HF / BertKit | BertKit/HF per CPU-s | BertKit MB/s excl. start-up | ids |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${table[@]}"
 echo
 echo "bertkit start-up (one-line input, end to end): ${startup_best} s best (${startup_median} s median)"
