@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/bootstrap.sh
-Scripts/fetch-assets.sh
+Scripts/fetch-assets.sh --with-wordfreq
 python3 Scripts/prepare-corpus.py
 swift build -c release --product bertkit
 bin=$(swift build -c release --show-bin-path)/bertkit

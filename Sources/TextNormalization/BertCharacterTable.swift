@@ -73,9 +73,15 @@ public struct BertCharacterTable: Sendable {
         return BertCharacterTable(configuration: configuration)
     }
 
-    /// Builds the table from ICU's Unicode data, then applies `HFCompatibility` overrides so the result
-    /// matches HF `tokenizers` where its older Unicode tables disagree with ICU.
-    public init(configuration: Configuration) {
+    /// Builds the table from ICU's Unicode data, then (with `hfCompatible`, the default) applies the
+    /// overrides recorded from HF `tokenizers` 0.23.3 where its Unicode tables disagree with ICU 72's.
+    ///
+    /// HF mixes Unicode versions: its category and NFD tables (crates `unicode_categories`,
+    /// `unicode-normalization-alignments`) predate Unicode 13, while its lowercasing (Rust's std) is
+    /// Unicode 16. About 150 rare code points (new scripts' marks and punctuation, Unicode 16 case pairs)
+    /// therefore differ from ICU; `HFCompatibility+Generated.swift` pins HF's result for them. Overrides
+    /// exist for the two BERT configurations (uncased, cased) with default cleaning and CJK handling.
+    public init(configuration: Configuration, hfCompatible: Bool = true) {
         self.configuration = configuration
         var entries = [UInt32](repeating: 0, count: 0x110000)
         var elements: [UInt32] = []
@@ -93,9 +99,28 @@ public struct BertCharacterTable: Sendable {
             Self.map(cp, configuration, into: &mapped, scratch: &scratch)
             entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
         }
+        if hfCompatible, let overrides = Self.hfOverrides(for: configuration) {
+            var k = 0
+            while k < overrides.count {
+                let cp = overrides[k], kind = Kind(rawValue: overrides[k + 1])!, n = Int(overrides[k + 2])
+                mapped = (0..<n).map { (kind, overrides[k + 3 + $0]) }
+                entries[Int(cp)] = Self.pack(mapped, original: cp, elements: &elements, ranges: &ranges)
+                k += 3 + n
+            }
+        }
         self.entries = entries
         self.sequenceElements = elements
         self.sequenceRanges = ranges
+    }
+
+    /// The recorded HF overrides for a configuration, as flat (code point, kind, count, scalars...) runs.
+    static func hfOverrides(for c: Configuration) -> [UInt32]? {
+        guard c.cleanText && c.handleChineseCharacters else { return nil }
+        switch (c.lowercase, c.stripAccents) {
+        case (true, true): return hfOverridesUncased
+        case (false, false): return hfOverridesCased
+        default: return nil
+        }
     }
 
     /// The mapping of one scalar as (kind, scalar) pairs; empty when it is removed.

@@ -58,6 +58,10 @@ public struct WordPieceTokenizer: Sendable {
         let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }
             .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         self.tables = ScanTables(trie: trie, table: table, specials: specials, vocabulary: vocabulary)
+        // `maxTokens(forByteCount:)` relies on this: no multi-byte scalar maps to more than four scalars, and
+        // sequences only come from multi-byte scalars (ASCII maps to at most one scalar).
+        precondition(table.sequenceRanges.allSatisfy { $0.count <= 4 }, "a code point maps to more than 4 scalars")
+        precondition((0..<128).allSatisfy { table.packedEntry(UInt32($0)) & BertCharacterTable.sequenceFlag == 0 })
     }
 
     /// Token ids of a text (no [CLS]/[SEP]).
@@ -76,10 +80,28 @@ public struct WordPieceTokenizer: Sendable {
     /// Appends the token ids of UTF-8 text to `ids`. Ill-formed bytes are treated as U+FFFD, which BERT's
     /// cleaning deletes; validate first (`UTF8Validation`) if bad input must be an error.
     public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
-        let capacity = (vocabulary.maxInputCharsPerWord + 1) * 4
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { word in
-            var scan = Scan(tables, word: word.baseAddress!, capacity: capacity)
-            withExtendedLifetime(tables) { scan.run(bytes, ids: &ids) }
+        let old = ids.count
+        let bound = Self.maxTokens(forByteCount: bytes.count)
+        ids.append(contentsOf: repeatElement(0, count: bound))
+        let written = ids.withUnsafeMutableBufferPointer { buffer in
+            tokenize(utf8: bytes, writingIDsTo: buffer.baseAddress! + old)
+        }
+        ids.removeLast(bound - written)
+    }
+
+    /// The most ids `count` bytes of text can produce: a token covers at least one mapped scalar, and one
+    /// input scalar maps to at most four (canonical decompositions), i.e. two per byte beyond ASCII.
+    public static func maxTokens(forByteCount count: Int) -> Int { 2 * count + 1 }
+
+    /// Writes the token ids of UTF-8 text to `ids`, which must have room for
+    /// `maxTokens(forByteCount: bytes.count)` values, and returns how many were written. The fast path for
+    /// callers that reuse one buffer across many lines. (Its label differs from the array version's on
+    /// purpose: `into: &array` would otherwise bind here through array-to-pointer conversion.)
+    public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { word in
+            var scan = Scan(tables, word: word.baseAddress!, output: ids)
+            withExtendedLifetime(tables) { scan.run(bytes) }
+            return scan.written
         }
     }
 }

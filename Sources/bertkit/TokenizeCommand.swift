@@ -70,6 +70,7 @@ struct TokenizeTransform: LineTransform {
     let tokenizer: WordPieceTokenizer
     let text: TokenText
     let unknownID: Int32
+    /// Reused id buffer, grown to the longest line's bound.
     var ids: [Int32] = []
     var tokenCount = 0
     var unknownCount = 0
@@ -81,10 +82,18 @@ struct TokenizeTransform: LineTransform {
     }
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
-        ids.removeAll(keepingCapacity: true)
-        tokenizer.tokenize(utf8: line, into: &ids)
-        tokenCount += ids.count
-        for id in ids where id == unknownID { unknownCount += 1 }
-        text.append(ids, to: &output)
+        let bound = WordPieceTokenizer.maxTokens(forByteCount: line.count)
+        if ids.count < bound { ids = [Int32](repeating: 0, count: max(bound, 2 * ids.count)) }
+        let (tokenizer, text, unk) = (tokenizer, text, unknownID)
+        let unknown = ids.withUnsafeMutableBufferPointer { buffer -> Int in
+            let n = tokenizer.tokenize(utf8: line, writingIDsTo: buffer.baseAddress!)
+            let written = UnsafeBufferPointer(rebasing: buffer[0..<n])
+            text.append(written, to: &output)
+            tokenCount += n
+            var unknown = 0
+            for id in written where id == unk { unknown += 1 }
+            return unknown
+        }
+        unknownCount += unknown
     }
 }

@@ -47,6 +47,24 @@ import Testing
         #expect(uncased.tokenize("") == [] && uncased.tokenize(" \t ") == [])
     }
 
+    @Test func arrayAPIAppendsAndPointerAPIWritesInPlace() {
+        var ids: [Int32] = [42]
+        let bytes = Array("hello world".utf8)
+        bytes.withUnsafeBufferPointer { uncased.tokenize(utf8: $0, into: &ids) }
+        #expect(ids == [42, 7592, 2088])
+        var buffer = [Int32](repeating: -1, count: WordPieceTokenizer.maxTokens(forByteCount: bytes.count))
+        let n = bytes.withUnsafeBufferPointer { b in
+            buffer.withUnsafeMutableBufferPointer { uncased.tokenize(utf8: b, writingIDsTo: $0.baseAddress!) }
+        }
+        #expect(n == 2 && Array(buffer.prefix(3)) == [7592, 2088, -1])
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func batchKeepsOrderOnAnyThreadCount(threads: Int) {
+        let texts = (0..<200).map { i in i % 7 == 0 ? "" : "sentence \(i): naïve café \(String(repeating: "x", count: i % 13))" }
+        #expect(uncased.tokenize(batch: texts, threads: threads) == texts.map { uncased.tokenize($0) })
+    }
+
     @Test func illFormedBytesActAsRemovedReplacementCharacters() {
         var ids: [Int32] = []
         let bytes: [UInt8] = Array("ab".utf8) + [0xFF, 0xC3] + Array("c".utf8)
