@@ -3,8 +3,8 @@ import TextNormalization
 extension WordPieceTokenizer {
     /// One pass over a text: pre-tokenization by table lookups, words matched as soon as they end.
     struct Scan {
-        let base: UnsafeMutablePointer<Int32>
-        let check: UnsafeMutablePointer<Int32>
+        /// Interleaved double array (see `ScanTables.units`).
+        let units: UnsafeMutablePointer<Int32>
         let failLink: UnsafeMutablePointer<Int32>
         let popStart: UnsafeMutablePointer<Int32>
         let popCount: UnsafeMutablePointer<Int32>
@@ -35,7 +35,7 @@ extension WordPieceTokenizer {
 
         /// Takes raw pointers from `tables`, which the caller keeps alive for the whole scan.
         init(_ t: ScanTables, word: UnsafeMutablePointer<UInt8>, output: UnsafeMutablePointer<Int32>) {
-            base = t.base.baseAddress!; check = t.check.baseAddress!; failLink = t.failLink.baseAddress!
+            units = t.units.baseAddress!; failLink = t.failLink.baseAddress!
             popStart = t.popStart.baseAddress!; popCount = t.popCount.baseAddress!; pops = t.pops.baseAddress!
             ascii = t.ascii.baseAddress!; entries = t.entries.baseAddress!
             sequenceElements = t.sequenceElements.baseAddress!; sequenceBounds = t.sequenceBounds.baseAddress!
@@ -57,16 +57,44 @@ extension WordPieceTokenizer {
             let n = p.count
             let hasSpecials = specialCount > 0
             var i = 0
+            let stopMask = 3 << BertCharacterTable.kindShift | ScanTables.specialStartFlag
             while i < n {
                 let b = p[i]
-                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
-                    flush()
-                    emit(id)
-                    i &+= len
-                    continue
-                }
                 if b < 0x80 {
                     let e = ascii[Int(b)]
+                    if e & stopMask == 0 {
+                        // A run of ASCII word bytes: the common case, walked through the trie in a tight loop.
+                        if scalars == 0 { wordStart = written }
+                        var j = i
+                        var s = state
+                        while j < n {
+                            let c = p[j]
+                            if c >= 0x80 { break }
+                            let x = ascii[Int(c)]
+                            if x & stopMask != 0 { break }
+                            if !failed {
+                                let t = Int(units[2 &* Int(s)]) &+ Int(x & 0x7F)
+                                if units[2 &* t &+ 1] == s {
+                                    s = Int32(truncatingIfNeeded: t)
+                                } else {
+                                    state = s
+                                    feed(UInt8(truncatingIfNeeded: x))
+                                    s = state
+                                }
+                            }
+                            j &+= 1
+                        }
+                        state = s
+                        scalars &+= j &- i
+                        i = j
+                        continue
+                    }
+                    if e & ScanTables.specialStartFlag != 0, let (len, id) = special(at: i, in: p) {
+                        flush()
+                        emit(id)
+                        i &+= len
+                        continue
+                    }
                     let kind = (e >> BertCharacterTable.kindShift) & 3
                     i &+= 1
                     if kind == 0 {
@@ -77,6 +105,12 @@ extension WordPieceTokenizer {
                         flush()
                         if kind == 3 { isolated(e & BertCharacterTable.valueMask) }
                     }
+                    continue
+                }
+                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
+                    flush()
+                    emit(id)
+                    i &+= len
                     continue
                 }
                 let len = UTF8Validation.sequenceLength(p, at: i)
@@ -157,8 +191,8 @@ extension WordPieceTokenizer {
         mutating func feed(_ byte: UInt8) {
             if failed { return }
             while true {
-                let t = Int(base[Int(state)]) &+ Int(byte)
-                if check[t] == state {
+                let t = Int(units[2 &* Int(state)]) &+ Int(byte)
+                if units[2 &* t &+ 1] == state {
                     state = Int32(truncatingIfNeeded: t)
                     return
                 }

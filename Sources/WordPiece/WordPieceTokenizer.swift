@@ -1,3 +1,4 @@
+import Dispatch
 import TextNormalization
 
 /// BERT tokenization (normalize, pre-tokenize, WordPiece) matching Hugging Face `tokenizers`
@@ -51,10 +52,16 @@ public struct WordPieceTokenizer: Sendable {
     public init(vocabulary: Vocabulary, configuration: Configuration = Configuration()) {
         self.vocabulary = vocabulary
         self.configuration = configuration
-        let table = BertCharacterTable.shared(for: .init(
+        // The code-point table and the trie are independent: build the table on a second thread meanwhile.
+        let tableConfiguration = BertCharacterTable.Configuration(
             lowercase: configuration.lowercase, stripAccents: configuration.stripAccents,
-            handleChineseCharacters: configuration.handleChineseCharacters, cleanText: configuration.cleanText))
+            handleChineseCharacters: configuration.handleChineseCharacters, cleanText: configuration.cleanText)
+        let box = TableBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { box.table = BertCharacterTable.shared(for: tableConfiguration) }
         let trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix)
+        group.wait()
+        let table = box.table!
         let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }
             .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         self.tables = ScanTables(trie: trie, table: table, specials: specials, vocabulary: vocabulary)
@@ -104,4 +111,9 @@ public struct WordPieceTokenizer: Sendable {
             return scan.written
         }
     }
+}
+
+/// Carries the table built on the helper thread; written once before `group.wait()` returns, read after.
+private final class TableBox: @unchecked Sendable {
+    var table: BertCharacterTable?
 }
