@@ -46,12 +46,16 @@ public struct WordPieceTokenizer: Sendable {
     public let vocabulary: Vocabulary
     /// The settings this tokenizer was built with.
     public let configuration: Configuration
+    /// A normalization run on the text before BERT's own (e.g. `PersianNormalizer`), or nil.
+    public let normalizer: (any NormalizationStage)?
     let tables: ScanTables
 
-    /// Builds a tokenizer over a vocabulary.
-    public init(vocabulary: Vocabulary, configuration: Configuration = Configuration()) {
+    /// Builds a tokenizer over a vocabulary. A `normalizer` (a language profile such as `PersianNormalizer`)
+    /// runs on the raw text first; BERT's cleaning, accent stripping and lowercasing still follow it.
+    public init(vocabulary: Vocabulary, configuration: Configuration = Configuration(), normalizer: (any NormalizationStage)? = nil) {
         self.vocabulary = vocabulary
         self.configuration = configuration
+        self.normalizer = normalizer
         // The code-point table and the trie are independent: build the table on a second thread meanwhile.
         let tableConfiguration = BertCharacterTable.Configuration(
             lowercase: configuration.lowercase, stripAccents: configuration.stripAccents,
@@ -87,6 +91,15 @@ public struct WordPieceTokenizer: Sendable {
     /// Appends the token ids of UTF-8 text to `ids`. Ill-formed bytes are treated as U+FFFD, which BERT's
     /// cleaning deletes; validate first (`UTF8Validation`) if bad input must be an error.
     public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+        if let normalizer {
+            var normalized: [UInt8] = []
+            normalizer.normalize(bytes, into: &normalized)
+            return normalized.withUnsafeBufferPointer { scan(utf8: $0, into: &ids) }
+        }
+        scan(utf8: bytes, into: &ids)
+    }
+
+    private func scan(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         let old = ids.count
         let bound = Self.maxTokens(forByteCount: bytes.count)
         ids.append(contentsOf: repeatElement(0, count: bound))
@@ -102,7 +115,8 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Writes the token ids of UTF-8 text to `ids`, which must have room for
     /// `maxTokens(forByteCount: bytes.count)` values, and returns how many were written. The fast path for
-    /// callers that reuse one buffer across many lines. (Its label differs from the array version's on
+    /// callers that reuse one buffer across many lines. It does not run `normalizer`: pass text that has
+    /// been through it already (`normalizer?.normalize(_:into:)` into a buffer the caller reuses). (Its label differs from the array version's on
     /// purpose: `into: &array` would otherwise bind here through array-to-pointer conversion.)
     public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { word in

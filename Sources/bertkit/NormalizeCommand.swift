@@ -44,23 +44,12 @@ struct NormalizeCommand: ParsableCommand {
 
     func validate() throws {
         if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
-        if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || profile?.lowercased() != "persian" {
-            throw ValidationError("--zwnj-placeholder takes one character and applies to --profile persian only")
-        }
+        try validateProfileOptions(profile: profile, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--profile")
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if digits != "keep" && profile?.lowercased() != "persian" {
-            throw ValidationError("--digits applies to --profile persian only")
-        }
     }
 
     func run() throws {
-        let style = try DigitStyle(name: digits)
-        let normalizer: any NormalizationStage =
-            if let form { try UnicodeNormalizer(form: UnicodeForm(name: form)) }
-            else {
-                try NormalizationProfile(name: profile ?? "").makeNormalizer(
-                    digits: style, zwnjPlaceholder: zwnjPlaceholder?.unicodeScalars.first)
-            }
+        let normalizer = try makeNormalizer(profile: profile, form: form, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
         let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
         let progress = ProgressReporter(enabled: !quiet)
         let (stats, _) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {

@@ -1,10 +1,28 @@
+import ArgumentParser
 import Foundation
+import TextNormalization
 import WordPiece
 import InputEncoding
 
 /// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` when the name ends in `.json`.
 func loadVocabulary(_ path: String) throws -> Vocabulary {
     path.hasSuffix(".json") ? try Vocabulary(tokenizerJSON: path) : try Vocabulary(contentsOf: path)
+}
+
+/// Checks the options that only the Persian profile takes (`flag` names the option that chose the profile).
+func validateProfileOptions(profile: String?, digits: String, zwnjPlaceholder: String?, flag: String) throws {
+    let persian = profile?.lowercased() == "persian"
+    if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
+        throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
+    }
+    if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
+}
+
+/// The normalizer for a profile name or a Unicode form name (exactly one is given).
+func makeNormalizer(profile: String?, form: String?, digits: String, zwnjPlaceholder: String?) throws -> any NormalizationStage {
+    if let form { return try UnicodeNormalizer(form: UnicodeForm(name: form)) }
+    return try NormalizationProfile(name: profile ?? "").makeNormalizer(
+        digits: try DigitStyle(name: digits), zwnjPlaceholder: zwnjPlaceholder?.unicodeScalars.first)
 }
 
 /// Writes a line to standard error.

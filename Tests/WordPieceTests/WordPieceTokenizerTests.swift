@@ -1,4 +1,5 @@
 import Testing
+import TextNormalization
 @testable import WordPiece
 
 /// Behaviour checks with the real bert-base-uncased vocabulary; the golden parity suite covers HF equality
@@ -63,6 +64,17 @@ import Testing
     func batchKeepsOrderOnAnyThreadCount(threads: Int) {
         let texts = (0..<200).map { i in i % 7 == 0 ? "" : "sentence \(i): naïve café \(String(repeating: "x", count: i % 13))" }
         #expect(uncased.tokenize(batch: texts, threads: threads) == texts.map { uncased.tokenize($0) })
+    }
+
+    @Test func persianProfileRunsFirstAndKeepsZWNJAsAPiece() throws {
+        var persian = PersianNormalizer.Configuration()
+        persian.zwnjPlaceholder = "\u{00B7}"
+        let tokenizer = WordPieceTokenizer(vocabulary: vocab, normalizer: try PersianNormalizer(configuration: persian))
+        // Arabic yeh/kaf become Persian ی/ک; the ZWNJ survives BERT cleaning as the piece "·" (id 1087).
+        let raw = "مي\u{200C}خواهم كتاب"
+        #expect(tokenizer.tokenStrings(raw) == ["م", "##ی", "·", "خ", "##و", "##ا", "##ه", "##م", "ک", "##ت", "##ا", "##ب"])
+        #expect(uncased.tokenStrings(raw).contains("·") == false)  // without the profile the ZWNJ is lost
+        #expect(tokenizer.tokenize(raw).contains(1087))
     }
 
     @Test func illFormedBytesActAsRemovedReplacementCharacters() {
