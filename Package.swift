@@ -26,6 +26,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
 
+        // utf8proc (system library): its LUMP table folds typographic punctuation for the English profile,
+        // and benchmarks compare its NFC with ICU's (ICU is faster, so forms go through ICU).
+        .systemLibrary(
+            name: "CUTF8Proc",
+            pkgConfig: "libutf8proc",
+            providers: [.apt(["libutf8proc-dev"])]
+        ),
         // OpenBLAS (CBLAS + openblas_* controls); found by pkg-config, installed by Scripts/bootstrap.sh.
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
@@ -37,7 +44,7 @@ let package = Package(
 
         // MARK: public libraries
         // Unicode forms, language profiles, alignment; the only Swift code that calls ICU (ICU.swift).
-        .target(name: "TextNormalization", dependencies: ["CICUShim"]),
+        .target(name: "TextNormalization", dependencies: ["CICUShim", "CUTF8Proc"]),
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/bootstrap.sh
-Scripts/fetch-assets.sh
+Scripts/fetch-assets.sh --with-wordfreq
 python3 Scripts/prepare-corpus.py
 swift build --build-tests
 swift test --skip-build

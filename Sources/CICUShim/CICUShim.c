@@ -39,3 +39,29 @@ int32_t bk_icu_unicode_version(void) {
     u_getUnicodeVersion(v);
     return v[0] * 100 + v[1];
 }
+
+// MARK: joining types and legacy code pages (normalization profiles)
+
+#include <unicode/ucnv.h>
+
+int32_t bk_icu_joining_type(uint32_t cp) {
+    return (int32_t)u_getIntPropertyValue((UChar32)cp, UCHAR_JOINING_TYPE);
+}
+
+int32_t bk_icu_codepage_table(const char *name, uint32_t *out) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter *cnv = ucnv_open(name, &status);
+    if (U_FAILURE(status)) return -(int32_t)status;
+    // Stop on unmapped bytes instead of substituting, so they can be told apart from real mappings.
+    ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
+    for (int b = 0; b < 256; b++) {
+        char byte = (char)b;
+        UChar u[4];
+        status = U_ZERO_ERROR;
+        ucnv_reset(cnv);
+        int32_t n = ucnv_toUChars(cnv, u, 4, &byte, 1, &status);
+        out[b] = (U_FAILURE(status) || n != 1) ? 0xFFFFFFFFu : (uint32_t)u[0];
+    }
+    ucnv_close(cnv);
+    return 0;
+}

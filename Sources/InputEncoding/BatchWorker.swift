@@ -1,5 +1,11 @@
 import WordPiece
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One thread's share of a batch: validates each line, runs the transform, collects output bytes.
 struct BatchWorker<T: LineTransform> {
     enum FailureKind { case invalidUTF8(column: Int), transform(String) }
@@ -25,8 +31,10 @@ struct BatchWorker<T: LineTransform> {
         failure = nil
         var start = 0
         while start < chunk.count {
-            var end = start
-            while end < chunk.count && chunk[end] != 0x0A { end &+= 1 }
+            var end = chunk.count
+            if let base = chunk.baseAddress, let hit = memchr(base + start, 0x0A, chunk.count - start) {
+                end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
             let line = UnsafeBufferPointer(rebasing: chunk[start..<end])
             do {
                 if let bad = UTF8Validation.firstInvalidByte(in: line) {

@@ -63,3 +63,62 @@ public enum ICU {
         return "\(v / 100).\(v % 100)"
     }
 }
+
+// MARK: - UTF-8 normalization, joining types, code pages
+
+extension ICU {
+    /// Turns a negative status from the shim into the module's error; the one place ICU status codes are read.
+    static func check(_ result: Int32, _ operation: String) throws(NormalizationError) -> Int {
+        if result < 0 { throw .icuFailure(operation: operation, code: Int(-result)) }
+        return Int(result)
+    }
+
+    /// The shim's number for a form (BK_FORM_* in CICUShim.h).
+    static func formCode(_ form: UnicodeForm) -> Int32 {
+        switch form {
+        case .nfc: 0
+        case .nfd: 1
+        case .nfkc: 2
+        case .nfkd: 3
+        case .nfkcCasefold: 4
+        }
+    }
+
+    /// Normalizes UTF-8 `input` with ICU into `destination`; when `map` is given (same capacity), it receives
+    /// the input offset of each output byte. Returns the output length, or a larger required capacity.
+    static func normalizeUTF8(
+        _ form: UnicodeForm, _ input: UnsafeBufferPointer<UInt8>, into destination: UnsafeMutableBufferPointer<UInt8>,
+        map: UnsafeMutablePointer<Int32>?
+    ) throws(NormalizationError) -> Int {
+        let r = bk_icu_normalize_utf8(
+            formCode(form), input.baseAddress, Int32(input.count), destination.baseAddress, Int32(destination.count), map)
+        return try check(r, "normalize to \(form)")
+    }
+
+    /// True when ICU finds `input` already in `form`.
+    static func isNormalizedUTF8(_ form: UnicodeForm, _ input: UnsafeBufferPointer<UInt8>) throws(NormalizationError) -> Bool {
+        try check(bk_icu_is_normalized_utf8(formCode(form), input.baseAddress, Int32(input.count)), "quick-check \(form)") == 1
+    }
+
+    /// A bit per code point: set where the code point is unchanged by `form` and starts a normalization segment.
+    static func stableBits(_ form: UnicodeForm) throws(NormalizationError) -> [UInt8] {
+        var bits = [UInt8](repeating: 0, count: 0x110000 / 8)
+        let r = bits.withUnsafeMutableBufferPointer { bk_icu_fill_stable_table(formCode(form), $0.baseAddress) }
+        _ = try check(r, "build the quick-check table for \(form)")
+        return bits
+    }
+
+    /// Unicode Joining_Type of a code point, as ICU numbers it (0 non-joining, 1 causing, 2 dual, 3 left,
+    /// 4 right, 5 transparent).
+    public static func joiningType(_ scalar: UInt32) -> Int32 { bk_icu_joining_type(scalar) }
+
+    /// The code point each byte 0...255 decodes to in the named legacy code page (nil where unmapped).
+    static func codePage(_ name: String) throws(NormalizationError) -> [UInt32?] {
+        var table = [UInt32](repeating: 0, count: 256)
+        let r = table.withUnsafeMutableBufferPointer { buffer in
+            name.withCString { bk_icu_codepage_table($0, buffer.baseAddress) }
+        }
+        _ = try check(r, "open the \(name) converter")
+        return table.map { $0 == 0xFFFF_FFFF ? nil : $0 }
+    }
+}

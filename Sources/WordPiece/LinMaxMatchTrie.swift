@@ -25,7 +25,7 @@ struct LinMaxMatchTrie: Sendable {
 
     /// Builds the trie for a vocabulary; tokens beginning with `prefix` go under the suffix root.
     init(tokens: [String], continuingSubwordPrefix prefix: String) {
-        var builder = PointerTrie()
+        var builder = PointerTrie(expectedNodes: tokens.count * 3)
         let prefixBytes = Array(prefix.utf8)
         for (id, token) in tokens.enumerated() {
             let bytes = Array(token.utf8)
@@ -40,17 +40,46 @@ struct LinMaxMatchTrie: Sendable {
     }
 }
 
-/// A plain pointer trie used only while building: nodes 0 (root) and 1 (suffix root).
+/// A plain trie used only while building: nodes 0 (root) and 1 (suffix root). Children are kept in flat
+/// first-child / next-sibling arrays (no array per node), with a dense byte table for the two roots, whose
+/// fan-out is large.
 private struct PointerTrie {
-    var children: [[(byte: UInt8, node: Int32)]] = [[], []]
+    var firstChild: [Int32] = [-1, -1]
+    var nextSibling: [Int32] = [-1, -1]
+    var edge: [UInt8] = [0, 0]
     var token: [Int32] = [-1, -1]
-    var depth: [Int32] = [0, 0]
     var fail: [Int32] = [-1, -1]
-    var failPops: [[Int32]] = [[], []]
+    /// Failure pops of node n: `popList[popFrom[n] ..< popFrom[n] + popLength[n]]`.
+    var popFrom: [Int32] = []
+    var popLength: [Int32] = []
+    var popList: [Int32] = []
+    var rootChild = [[Int32]](repeating: [Int32](repeating: -1, count: 256), count: 2)
+
+    init(expectedNodes: Int) {
+        for array in [\PointerTrie.firstChild, \.nextSibling, \.token, \.fail] { self[keyPath: array].reserveCapacity(expectedNodes) }
+        edge.reserveCapacity(expectedNodes)
+    }
 
     func child(_ node: Int32, _ byte: UInt8) -> Int32? {
-        for c in children[Int(node)] where c.byte == byte { return c.node }
+        if node < 2 {
+            let c = rootChild[Int(node)][Int(byte)]
+            return c >= 0 ? c : nil
+        }
+        var c = firstChild[Int(node)]
+        while c >= 0 {
+            if edge[Int(c)] == byte { return c }
+            c = nextSibling[Int(c)]
+        }
         return nil
+    }
+
+    /// The children of a node, as (byte, node) pairs.
+    func forEachChild(_ node: Int32, _ body: (UInt8, Int32) -> Void) {
+        var c = firstChild[Int(node)]
+        while c >= 0 {
+            body(edge[Int(c)], c)
+            c = nextSibling[Int(c)]
+        }
     }
 
     mutating func insert(_ bytes: ArraySlice<UInt8>, id: Int32, under root: Int32) {
@@ -58,13 +87,14 @@ private struct PointerTrie {
         for b in bytes {
             if let next = child(node, b) {
                 node = next
-            } else {
-                let next = Int32(token.count)
-                children.append([]); token.append(-1); depth.append(depth[Int(node)] + 1)
-                fail.append(-1); failPops.append([])
-                children[Int(node)].append((b, next))
-                node = next
+                continue
             }
+            let next = Int32(token.count)
+            firstChild.append(-1); edge.append(b); token.append(-1); fail.append(-1)
+            nextSibling.append(firstChild[Int(node)])
+            firstChild[Int(node)] = next
+            if node < 2 { rootChild[Int(node)][Int(b)] = next }
+            node = next
         }
         // On a duplicate path (impossible for a valid vocabulary) the first id wins, like a dictionary insert.
         if token[Int(node)] < 0 { token[Int(node)] = id }
@@ -72,33 +102,49 @@ private struct PointerTrie {
 
     /// Breadth-first over both roots by depth: a node's link targets are always shallower (Song et al., §3.2).
     mutating func computeFailureLinks() {
+        popFrom = [Int32](repeating: 0, count: token.count)
+        popLength = [Int32](repeating: 0, count: token.count)
+        popList.reserveCapacity(token.count * 2)
         var queue: [Int32] = [0, 1]
+        queue.reserveCapacity(token.count)
         var head = 0
         while head < queue.count {
             let u = queue[head]; head += 1
-            for (byte, v) in children[Int(u)] {
+            var v = firstChild[Int(u)]
+            while v >= 0 {
+                defer { v = nextSibling[Int(v)] }
                 queue.append(v)
                 if token[Int(v)] >= 0 {
                     // A complete token: on failure, emit it and continue with a `##` piece.
                     fail[Int(v)] = 1
-                    failPops[Int(v)] = [token[Int(v)]]
+                    popFrom[Int(v)] = Int32(popList.count)
+                    popLength[Int(v)] = 1
+                    popList.append(token[Int(v)])
                     continue
                 }
-                var pops = failPops[Int(u)]
+                // F(v) = F(u) followed by the pops of each link followed from f(u) until one has the edge.
+                let byte = edge[Int(v)]
+                let start = popList.count
+                appendPops(of: u)
                 var z = fail[Int(u)]
                 while z >= 0, child(z, byte) == nil {
-                    pops += failPops[Int(z)]
+                    appendPops(of: z)
                     z = fail[Int(z)]
                 }
                 if z >= 0, let target = child(z, byte) {
                     fail[Int(v)] = target
-                    failPops[Int(v)] = pops
+                    popFrom[Int(v)] = Int32(start)
+                    popLength[Int(v)] = Int32(popList.count - start)
                 } else {
-                    fail[Int(v)] = -1
-                    failPops[Int(v)] = []
+                    popList.removeSubrange(start...)
                 }
             }
         }
+    }
+
+    private mutating func appendPops(of node: Int32) {
+        let from = Int(popFrom[Int(node)])
+        for k in from..<from + Int(popLength[Int(node)]) { popList.append(popList[k]) }
     }
 
     /// Lays the trie out as a double array. Bases are found first-fit over free slots only: `FreeSlots`
@@ -106,10 +152,11 @@ private struct PointerTrie {
     func doubleArray() -> (base: [Int32], check: [Int32], tokenID: [Int32], failLink: [Int32],
                            popStart: [Int32], popCount: [Int32], pops: [Int32]) {
         let nodeCount = token.count
+        var kids: [(byte: UInt8, node: Int32)] = []
         var state = [Int32](repeating: -1, count: nodeCount)
-        var check = [Int32](repeating: -1, count: 512)
+        var check = [Int32](repeating: -1, count: nodeCount + nodeCount / 4 + 512)
         var baseOfNode = [Int32](repeating: 0, count: nodeCount)
-        var free = FreeSlots()
+        var free = FreeSlots(capacity: check.count)
         state[0] = 0; state[1] = 1
         check[0] = -2; check[1] = -2  // occupied by the two roots, which have no parent
         free.occupy(0); free.occupy(1)
@@ -117,9 +164,11 @@ private struct PointerTrie {
         var head = 0
         while head < queue.count {
             let u = Int(queue[head]); head += 1
-            let kids = children[u]
+            kids.removeAll(keepingCapacity: true)
+            forEachChild(Int32(u)) { kids.append(($0, $1)) }
             guard !kids.isEmpty else { continue }
-            let minByte = Int(kids.map(\.byte).min()!)
+            var minByte = 255
+            for k in kids where Int(k.byte) < minByte { minByte = Int(k.byte) }
             var t = free.first(atLeast: minByte + 1)
             var b: Int
             search: while true {
@@ -149,14 +198,16 @@ private struct PointerTrie {
         var popStart = [Int32](repeating: 0, count: size)
         var popCount = [Int32](repeating: 0, count: size)
         var pops: [Int32] = []
+        pops.reserveCapacity(popList.count)
         for node in 0..<nodeCount {
             let s = Int(state[node])
             base[s] = baseOfNode[node]
             tokenID[s] = token[node]
             failLink[s] = fail[node] >= 0 ? state[Int(fail[node])] : -1
             popStart[s] = Int32(pops.count)
-            popCount[s] = Int32(failPops[node].count)
-            pops += failPops[node]
+            popCount[s] = popLength[node]
+            let from = Int(popFrom[node])
+            pops.append(contentsOf: popList[from..<from + Int(popLength[node])])
         }
         // Unused slots keep check == -1; a node's state index is never -1, so they never match.
         return (base, check, tokenID, failLink, popStart, popCount, pops)
@@ -165,7 +216,9 @@ private struct PointerTrie {
 
 /// Free slots of the double array as a union-find "next free slot" forest with path compression.
 private struct FreeSlots {
-    private var next: [Int32] = Array(0..<1024)
+    private var next: [Int32]
+
+    init(capacity: Int) { next = Array(0..<Int32(capacity)) }
 
     /// The smallest free slot at or after `i`.
     mutating func first(atLeast i: Int) -> Int {

@@ -5,8 +5,9 @@ import TextNormalization
 /// Reading Swift arrays from several threads makes each access retain and release the same buffers: an
 /// atomic counter that two cores fight over. Raw pointers taken once per call avoid that entirely.
 final class ScanTables: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<Int32>
-    let check: UnsafeMutableBufferPointer<Int32>
+    /// The double array interleaved: `units[2s]` is base[s], `units[2s + 1]` is check[s]. Reading check[t]
+    /// brings base[t], which the next byte needs, into the same cache line.
+    let units: UnsafeMutableBufferPointer<Int32>
     let failLink: UnsafeMutableBufferPointer<Int32>
     let popStart: UnsafeMutableBufferPointer<Int32>
     let popCount: UnsafeMutableBufferPointer<Int32>
@@ -29,13 +30,15 @@ final class ScanTables: @unchecked Sendable {
             _ = p.initialize(from: array)
             return p
         }
-        base = copy(trie.base)
-        check = copy(trie.check)
+        units = copy(zip(trie.base, trie.check).flatMap { [$0, $1] })
         failLink = copy(trie.failLink)
         popStart = copy(trie.popStart)
         popCount = copy(trie.popCount)
         pops = copy(trie.pops)
-        ascii = copy((0..<128).map { table.packedEntry(UInt32($0)) })
+        var first = [Bool](repeating: false, count: 256)
+        for s in specials { first[Int(s.bytes[0])] = true }
+        // ASCII entries also carry "a special token may start here", so the scan tests one loaded value.
+        ascii = copy((0..<128).map { table.packedEntry(UInt32($0)) | (first[$0] ? ScanTables.specialStartFlag : 0) })
         entries = copy(table.entries)
         sequenceElements = copy(table.sequenceElements)
         sequenceBounds = copy(table.sequenceRanges.flatMap { [$0.lowerBound, $0.upperBound] })
@@ -47,8 +50,6 @@ final class ScanTables: @unchecked Sendable {
             offset += Int32(s.bytes.count)
         }
         specialIndex = copy(index)
-        var first = [Bool](repeating: false, count: 256)
-        for s in specials { first[Int(s.bytes[0])] = true }
         specialFirstByte = copy(first)
         unknownID = vocabulary.unknownID
         maxCharsPerWord = vocabulary.maxInputCharsPerWord
@@ -56,8 +57,11 @@ final class ScanTables: @unchecked Sendable {
 
     var specialCount: Int { specialIndex.count / 3 }
 
+    /// Bit set in an ASCII entry when a special token starts with that byte (above `BertCharacterTable`'s bits).
+    static let specialStartFlag: UInt32 = 1 << 25
+
     deinit {
-        for p in [base, check, failLink, popStart, popCount, pops] { p.deallocate() }
+        for p in [units, failLink, popStart, popCount, pops] { p.deallocate() }
         ascii.deallocate(); entries.deallocate(); sequenceElements.deallocate(); sequenceBounds.deallocate()
         specialBytes.deallocate(); specialIndex.deallocate(); specialFirstByte.deallocate()
     }

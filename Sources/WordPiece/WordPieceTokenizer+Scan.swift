@@ -3,8 +3,8 @@ import TextNormalization
 extension WordPieceTokenizer {
     /// One pass over a text: pre-tokenization by table lookups, words matched as soon as they end.
     struct Scan {
-        let base: UnsafeMutablePointer<Int32>
-        let check: UnsafeMutablePointer<Int32>
+        /// Interleaved double array (see `ScanTables.units`).
+        let units: UnsafeMutablePointer<Int32>
         let failLink: UnsafeMutablePointer<Int32>
         let popStart: UnsafeMutablePointer<Int32>
         let popCount: UnsafeMutablePointer<Int32>
@@ -19,18 +19,23 @@ extension WordPieceTokenizer {
         let specialCount: Int
         let unknownID: Int32
         let maxChars: Int
-        /// Normalized bytes of the current word; holds up to `capacity` bytes, enough for
-        /// `maxInputCharsPerWord` scalars (a longer word is `[UNK]` and needs no bytes).
+        /// Scratch for encoding one mapped scalar.
         let word: UnsafeMutablePointer<UInt8>
-        let capacity: Int
-        var length = 0
+        /// Scalars in the current word (a word longer than `maxChars` is `[UNK]`).
         var scalars = 0
+        /// Trie state of the current word, where its ids began, and whether matching already failed.
+        var state: Int32 = 0
+        var wordStart = 0
+        var failed = false
+        /// Where ids go, and how many have been written.
+        let output: UnsafeMutablePointer<Int32>
+        var written = 0
         let root: Int32 = 0
         let suffixRoot: Int32 = 1
 
         /// Takes raw pointers from `tables`, which the caller keeps alive for the whole scan.
-        init(_ t: ScanTables, word: UnsafeMutablePointer<UInt8>, capacity: Int) {
-            base = t.base.baseAddress!; check = t.check.baseAddress!; failLink = t.failLink.baseAddress!
+        init(_ t: ScanTables, word: UnsafeMutablePointer<UInt8>, output: UnsafeMutablePointer<Int32>) {
+            units = t.units.baseAddress!; failLink = t.failLink.baseAddress!
             popStart = t.popStart.baseAddress!; popCount = t.popCount.baseAddress!; pops = t.pops.baseAddress!
             ascii = t.ascii.baseAddress!; entries = t.entries.baseAddress!
             sequenceElements = t.sequenceElements.baseAddress!; sequenceBounds = t.sequenceBounds.baseAddress!
@@ -38,33 +43,74 @@ extension WordPieceTokenizer {
             specialFirstByte = t.specialFirstByte.baseAddress!; specialCount = t.specialCount
             unknownID = t.unknownID; maxChars = t.maxCharsPerWord
             self.word = word
-            self.capacity = capacity
+            self.output = output
         }
 
         @inline(__always)
-        mutating func run(_ p: UnsafeBufferPointer<UInt8>, ids: inout [Int32]) {
+        mutating func emit(_ id: Int32) {
+            output[written] = id
+            written &+= 1
+        }
+
+        @inline(__always)
+        mutating func run(_ p: UnsafeBufferPointer<UInt8>) {
             let n = p.count
             let hasSpecials = specialCount > 0
             var i = 0
+            let stopMask = 3 << BertCharacterTable.kindShift | ScanTables.specialStartFlag
             while i < n {
                 let b = p[i]
-                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
-                    flush(&ids)
-                    ids.append(id)
-                    i &+= len
-                    continue
-                }
                 if b < 0x80 {
                     let e = ascii[Int(b)]
+                    if e & stopMask == 0 {
+                        // A run of ASCII word bytes: the common case, walked through the trie in a tight loop.
+                        if scalars == 0 { wordStart = written }
+                        var j = i
+                        var s = state
+                        while j < n {
+                            let c = p[j]
+                            if c >= 0x80 { break }
+                            let x = ascii[Int(c)]
+                            if x & stopMask != 0 { break }
+                            if !failed {
+                                let t = Int(units[2 &* Int(s)]) &+ Int(x & 0x7F)
+                                if units[2 &* t &+ 1] == s {
+                                    s = Int32(truncatingIfNeeded: t)
+                                } else {
+                                    state = s
+                                    feed(UInt8(truncatingIfNeeded: x))
+                                    s = state
+                                }
+                            }
+                            j &+= 1
+                        }
+                        state = s
+                        scalars &+= j &- i
+                        i = j
+                        continue
+                    }
+                    if e & ScanTables.specialStartFlag != 0, let (len, id) = special(at: i, in: p) {
+                        flush()
+                        emit(id)
+                        i &+= len
+                        continue
+                    }
                     let kind = (e >> BertCharacterTable.kindShift) & 3
                     i &+= 1
                     if kind == 0 {
-                        if length < capacity { word[length] = UInt8(truncatingIfNeeded: e); length &+= 1 }
+                        if scalars == 0 { wordStart = written }
                         scalars &+= 1
+                        feed(UInt8(truncatingIfNeeded: e))
                     } else if kind != 2 {  // space or isolated; removed characters are simply skipped
-                        flush(&ids)
-                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                        flush()
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask) }
                     }
+                    continue
+                }
+                if hasSpecials && specialFirstByte[Int(b)], let (len, id) = special(at: i, in: p) {
+                    flush()
+                    emit(id)
+                    i &+= len
                     continue
                 }
                 let len = UTF8Validation.sequenceLength(p, at: i)
@@ -75,24 +121,22 @@ extension WordPieceTokenizer {
                     let kind = (e >> BertCharacterTable.kindShift) & 3
                     if kind == 0 {
                         if e & BertCharacterTable.identityFlag != 0 {
-                            if length &+ len <= capacity {
-                                for k in 0..<len { word[length &+ k] = p[i &+ k] }
-                                length &+= len
-                            }
+                            if scalars == 0 { wordStart = written }
                             scalars &+= 1
+                            for k in 0..<len { feed(p[i &+ k]) }
                         } else {
                             append(e & BertCharacterTable.valueMask)
                         }
                     } else if kind != 2 {
-                        flush(&ids)
-                        if kind == 3 { isolated(e & BertCharacterTable.valueMask, &ids) }
+                        flush()
+                        if kind == 3 { isolated(e & BertCharacterTable.valueMask) }
                     }
                 } else {
-                    sequence(e & BertCharacterTable.valueMask, &ids)
+                    sequence(e & BertCharacterTable.valueMask)
                 }
                 i &+= len
             }
-            flush(&ids)
+            flush()
         }
 
         /// A special token starting at `i`, longest first: (byte length, id).
@@ -107,14 +151,14 @@ extension WordPieceTokenizer {
         }
 
         /// Handles a scalar that maps to several scalars, each with its own kind.
-        mutating func sequence(_ index: UInt32, _ ids: inout [Int32]) {
+        mutating func sequence(_ index: UInt32) {
             for k in Int(sequenceBounds[2 * Int(index)])..<Int(sequenceBounds[2 * Int(index) + 1]) {
                 let x = sequenceElements[k]
                 let scalar = x & BertCharacterTable.valueMask
                 switch (x >> BertCharacterTable.kindShift) & 3 {
                 case 0: append(scalar)
-                case 3: flush(&ids); isolated(scalar, &ids)
-                case 1: flush(&ids)
+                case 3: flush(); isolated(scalar)
+                case 1: flush()
                 default: break
                 }
             }
@@ -132,12 +176,28 @@ extension WordPieceTokenizer {
             }
         }
 
-        /// Appends a scalar's UTF-8 bytes to the current word.
+        /// Appends a mapped scalar to the current word.
         @inline(__always)
         mutating func append(_ scalar: UInt32) {
+            if scalars == 0 { wordStart = written }
             scalars &+= 1
-            guard length &+ 4 <= capacity else { return }
-            length &+= encode(scalar, into: word + length)
+            let n = encode(scalar, into: word)
+            for k in 0..<n { feed(word[k]) }
+        }
+
+        /// Advances the current word's LinMaxMatch by one byte, emitting failure pops as greedy matching
+        /// would. After a dead end the word is already `[UNK]`; later bytes are ignored until it ends.
+        @inline(__always)
+        mutating func feed(_ byte: UInt8) {
+            if failed { return }
+            while true {
+                let t = Int(units[2 &* Int(state)]) &+ Int(byte)
+                if units[2 &* t &+ 1] == state {
+                    state = Int32(truncatingIfNeeded: t)
+                    return
+                }
+                if !popAndFollow() { failed = true; return }
+            }
         }
 
         @inline(__always)
@@ -154,59 +214,42 @@ extension WordPieceTokenizer {
         }
 
         /// A punctuation mark or CJK ideograph: a word of one scalar.
-        mutating func isolated(_ scalar: UInt32, _ ids: inout [Int32]) {
-            length = encode(scalar, into: word)
-            scalars = 1
-            flush(&ids)
+        mutating func isolated(_ scalar: UInt32) {
+            append(scalar)
+            flush()
         }
 
-        /// Ends the current word: `[UNK]` if too long, else LinMaxMatch.
+        /// Ends the current word: `[UNK]` if too long or unmatched, else the remaining failure pops.
         @inline(__always)
-        mutating func flush(_ ids: inout [Int32]) {
+        mutating func flush() {
             guard scalars > 0 else { return }
-            if scalars > maxChars {
-                ids.append(unknownID)
-            } else if length > 0 {
-                match(&ids)
-            }
-            length = 0
-            scalars = 0
-        }
-
-        /// LinMaxMatch over the word's bytes: each byte is read once; failure links replace backtracking.
-        @inline(__always)
-        func match(_ ids: inout [Int32]) {
-            let start = ids.count
-            var s = root
-            var k = 0
-            while k < length {
-                let t = Int(base[Int(s)]) &+ Int(word[k])
-                if check[t] == s {
-                    s = Int32(truncatingIfNeeded: t)
-                    k &+= 1
-                    continue
+            if scalars > maxChars || failed {
+                unknown(wordStart)
+            } else {
+                while state != suffixRoot {
+                    guard popAndFollow() else { unknown(wordStart); break }
                 }
-                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
             }
-            while s != suffixRoot {
-                guard popAndFollow(&s, &ids) else { return unknown(start, &ids) }
-            }
+            scalars = 0
+            state = root
+            failed = false
         }
 
-        /// Emits the failure pops of `s` and moves to its failure link; false when there is none.
+        /// Emits the failure pops of the current state and moves to its failure link (LinMaxMatch's step on
+        /// a missing edge); false when there is no link, i.e. the word cannot be split into vocabulary pieces.
         @inline(__always)
-        func popAndFollow(_ s: inout Int32, _ ids: inout [Int32]) -> Bool {
-            let f = failLink[Int(s)]
+        mutating func popAndFollow() -> Bool {
+            let f = failLink[Int(state)]
             if f < 0 { return false }
-            let first = Int(popStart[Int(s)])
-            for j in first..<first + Int(popCount[Int(s)]) { ids.append(pops[j]) }
-            s = f
+            let first = Int(popStart[Int(state)])
+            for j in first..<first + Int(popCount[Int(state)]) { emit(pops[j]) }
+            state = f
             return true
         }
 
-        func unknown(_ start: Int, _ ids: inout [Int32]) {
-            ids.removeSubrange(start...)
-            ids.append(unknownID)
+        mutating func unknown(_ start: Int) {
+            written = start
+            emit(unknownID)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import TextNormalization
 
 /// BERT tokenization (normalize, pre-tokenize, WordPiece) matching Hugging Face `tokenizers`
@@ -45,19 +46,33 @@ public struct WordPieceTokenizer: Sendable {
     public let vocabulary: Vocabulary
     /// The settings this tokenizer was built with.
     public let configuration: Configuration
+    /// A normalization run on the text before BERT's own (e.g. `PersianNormalizer`), or nil.
+    public let normalizer: (any NormalizationStage)?
     let tables: ScanTables
 
-    /// Builds a tokenizer over a vocabulary.
-    public init(vocabulary: Vocabulary, configuration: Configuration = Configuration()) {
+    /// Builds a tokenizer over a vocabulary. A `normalizer` (a language profile such as `PersianNormalizer`)
+    /// runs on the raw text first; BERT's cleaning, accent stripping and lowercasing still follow it.
+    public init(vocabulary: Vocabulary, configuration: Configuration = Configuration(), normalizer: (any NormalizationStage)? = nil) {
         self.vocabulary = vocabulary
         self.configuration = configuration
-        let table = BertCharacterTable.shared(for: .init(
+        self.normalizer = normalizer
+        // The code-point table and the trie are independent: build the table on a second thread meanwhile.
+        let tableConfiguration = BertCharacterTable.Configuration(
             lowercase: configuration.lowercase, stripAccents: configuration.stripAccents,
-            handleChineseCharacters: configuration.handleChineseCharacters, cleanText: configuration.cleanText))
+            handleChineseCharacters: configuration.handleChineseCharacters, cleanText: configuration.cleanText)
+        let box = TableBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { box.table = BertCharacterTable.shared(for: tableConfiguration) }
         let trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix)
+        group.wait()
+        let table = box.table!
         let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }
             .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         self.tables = ScanTables(trie: trie, table: table, specials: specials, vocabulary: vocabulary)
+        // `maxTokens(forByteCount:)` relies on this: no multi-byte scalar maps to more than four scalars, and
+        // sequences only come from multi-byte scalars (ASCII maps to at most one scalar).
+        precondition(table.sequenceRanges.allSatisfy { $0.count <= 4 }, "a code point maps to more than 4 scalars")
+        precondition((0..<128).allSatisfy { table.packedEntry(UInt32($0)) & BertCharacterTable.sequenceFlag == 0 })
     }
 
     /// Token ids of a text (no [CLS]/[SEP]).
@@ -76,10 +91,43 @@ public struct WordPieceTokenizer: Sendable {
     /// Appends the token ids of UTF-8 text to `ids`. Ill-formed bytes are treated as U+FFFD, which BERT's
     /// cleaning deletes; validate first (`UTF8Validation`) if bad input must be an error.
     public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
-        let capacity = (vocabulary.maxInputCharsPerWord + 1) * 4
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { word in
-            var scan = Scan(tables, word: word.baseAddress!, capacity: capacity)
-            withExtendedLifetime(tables) { scan.run(bytes, ids: &ids) }
+        if let normalizer {
+            var normalized: [UInt8] = []
+            normalizer.normalize(bytes, into: &normalized)
+            return normalized.withUnsafeBufferPointer { scan(utf8: $0, into: &ids) }
+        }
+        scan(utf8: bytes, into: &ids)
+    }
+
+    private func scan(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+        let old = ids.count
+        let bound = Self.maxTokens(forByteCount: bytes.count)
+        ids.append(contentsOf: repeatElement(0, count: bound))
+        let written = ids.withUnsafeMutableBufferPointer { buffer in
+            tokenize(utf8: bytes, writingIDsTo: buffer.baseAddress! + old)
+        }
+        ids.removeLast(bound - written)
+    }
+
+    /// The most ids `count` bytes of text can produce: a token covers at least one mapped scalar, and one
+    /// input scalar maps to at most four (canonical decompositions), i.e. two per byte beyond ASCII.
+    public static func maxTokens(forByteCount count: Int) -> Int { 2 * count + 1 }
+
+    /// Writes the token ids of UTF-8 text to `ids`, which must have room for
+    /// `maxTokens(forByteCount: bytes.count)` values, and returns how many were written. The fast path for
+    /// callers that reuse one buffer across many lines. It does not run `normalizer`: pass text that has
+    /// been through it already (`normalizer?.normalize(_:into:)` into a buffer the caller reuses). (Its label differs from the array version's on
+    /// purpose: `into: &array` would otherwise bind here through array-to-pointer conversion.)
+    public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { word in
+            var scan = Scan(tables, word: word.baseAddress!, output: ids)
+            withExtendedLifetime(tables) { scan.run(bytes) }
+            return scan.written
         }
     }
+}
+
+/// Carries the table built on the helper thread; written once before `group.wait()` returns, read after.
+private final class TableBox: @unchecked Sendable {
+    var table: BertCharacterTable?
 }

@@ -1,10 +1,28 @@
+import ArgumentParser
 import Foundation
+import TextNormalization
 import WordPiece
 import InputEncoding
 
 /// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` when the name ends in `.json`.
 func loadVocabulary(_ path: String) throws -> Vocabulary {
     path.hasSuffix(".json") ? try Vocabulary(tokenizerJSON: path) : try Vocabulary(contentsOf: path)
+}
+
+/// Checks the options that only the Persian profile takes (`flag` names the option that chose the profile).
+func validateProfileOptions(profile: String?, digits: String, zwnjPlaceholder: String?, flag: String) throws {
+    let persian = profile?.lowercased() == "persian"
+    if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
+        throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
+    }
+    if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
+}
+
+/// The normalizer for a profile name or a Unicode form name (exactly one is given).
+func makeNormalizer(profile: String?, form: String?, digits: String, zwnjPlaceholder: String?) throws -> any NormalizationStage {
+    if let form { return try UnicodeNormalizer(form: UnicodeForm(name: form)) }
+    return try NormalizationProfile(name: profile ?? "").makeNormalizer(
+        digits: try DigitStyle(name: digits), zwnjPlaceholder: zwnjPlaceholder?.unicodeScalars.first)
 }
 
 /// Writes a line to standard error.
@@ -15,23 +33,37 @@ func printError(_ message: String) {
 /// A number with a fixed count of decimals.
 func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
 
-/// The text of every token id, precomputed once: decimal ids or token strings, as flat bytes owned by this
-/// object (raw pointers, so worker threads read them without reference counting).
+/// The text of every token id, precomputed once, as flat bytes owned by this object (raw pointers, so
+/// worker threads read them without reference counting). Each text is stored with a leading space and
+/// padded to a multiple of 8 bytes, so short ones (every decimal id) are copied with one 8-byte store.
 final class TokenText: @unchecked Sendable {
-    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// Per id: byte offset of its padded text, and the text's length including the leading space.
     private let offsets: UnsafeMutableBufferPointer<Int32>
+    private let lengths: UnsafeMutableBufferPointer<Int32>
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let longest: Int
 
     private init(_ pieces: [[UInt8]]) {
-        let flat = pieces.flatMap { $0 }
-        var offsets: [Int32] = [0]
-        for p in pieces { offsets.append(offsets.last! + Int32(p.count)) }
-        self.bytes = .allocate(capacity: max(1, flat.count))
+        var flat: [UInt8] = []
+        var offsets: [Int32] = [], lengths: [Int32] = []
+        for piece in pieces {
+            offsets.append(Int32(flat.count))
+            lengths.append(Int32(piece.count + 1))
+            flat.append(0x20)
+            flat += piece
+            while flat.count % 8 != 0 { flat.append(0) }
+        }
+        flat += [UInt8](repeating: 0, count: 8)
+        self.bytes = .allocate(capacity: flat.count)
         _ = self.bytes.initialize(from: flat)
-        self.offsets = .allocate(capacity: offsets.count)
+        self.offsets = .allocate(capacity: max(1, offsets.count))
         _ = self.offsets.initialize(from: offsets)
+        self.lengths = .allocate(capacity: max(1, lengths.count))
+        _ = self.lengths.initialize(from: lengths)
+        self.longest = (lengths.max().map(Int.init) ?? 1)
     }
 
-    deinit { bytes.deallocate(); offsets.deallocate() }
+    deinit { bytes.deallocate(); offsets.deallocate(); lengths.deallocate() }
 
     /// Decimal ids 0..<count.
     static func ids(count: Int) -> TokenText { TokenText((0..<count).map { Array(String($0).utf8) }) }
@@ -40,13 +72,29 @@ final class TokenText: @unchecked Sendable {
     static func tokens(_ vocabulary: Vocabulary) -> TokenText { TokenText(vocabulary.tokens.map { Array($0.utf8) }) }
 
     /// Appends the texts of `ids`, separated by single spaces.
-    func append(_ ids: [Int32], to output: inout [UInt8]) {
-        let b = bytes.baseAddress!, o = offsets.baseAddress!
-        for (k, id) in ids.enumerated() {
-            if k > 0 { output.append(0x20) }
-            let lo = Int(o[Int(id)]), hi = Int(o[Int(id) + 1])
-            output.append(contentsOf: UnsafeBufferPointer(start: b + lo, count: hi - lo))
+    func append(_ ids: UnsafeBufferPointer<Int32>, to output: inout [UInt8]) {
+        guard !ids.isEmpty else { return }
+        let start = output.count
+        let room = ids.count * (longest + 8)
+        output.append(contentsOf: repeatElement(0, count: room))
+        let used = output.withUnsafeMutableBytes { raw -> Int in
+            let out = raw.baseAddress! + start
+            let src = UnsafeRawPointer(bytes.baseAddress!)
+            var at = 0
+            for (k, id) in ids.enumerated() {
+                // The first text skips its leading space.
+                let skip = k == 0 ? 1 : 0
+                let offset = Int(offsets[Int(id)]) + skip, length = Int(lengths[Int(id)]) - skip
+                if length <= 8 {
+                    out.storeBytes(of: src.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: at, as: UInt64.self)
+                } else {
+                    (out + at).copyMemory(from: src + offset, byteCount: length)
+                }
+                at += length
+            }
+            return at
         }
+        output.removeSubrange(start + used..<output.count)
     }
 }
 

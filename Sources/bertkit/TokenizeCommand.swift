@@ -32,6 +32,15 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "Output file (default: standard output).")
     var output: String?
 
+    @Option(help: "Normalize each line with a language profile first: persian, portuguese, english or bert.")
+    var normalize: String?
+
+    @Option(help: "Digits for --normalize persian: keep (default), ascii or persian.")
+    var digits: String = "keep"
+
+    @Option(help: "--normalize persian: write each kept ZWNJ as this character (e.g. · U+00B7), a piece of its own after BERT cleaning.")
+    var zwnjPlaceholder: String?
+
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
     var lossy = false
 
@@ -40,12 +49,16 @@ struct TokenizeCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateProfileOptions(profile: normalize, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--normalize")
     }
 
     func run() throws {
         let vocabulary = try loadVocabulary(vocab)
+        let normalizer = try normalize.map {
+            try makeNormalizer(profile: $0, form: nil, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
+        }
         let tokenizer = WordPieceTokenizer(
-            vocabulary: vocabulary, configuration: cased ? .cased : .init())
+            vocabulary: vocabulary, configuration: cased ? .cased : .init(), normalizer: normalizer)
         let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
         let progress = ProgressReporter(enabled: !quiet)
         let text = tokens ? TokenText.tokens(vocabulary) : TokenText.ids(count: vocabulary.count)
@@ -61,7 +74,8 @@ struct TokenizeCommand: ParsableCommand {
             "tokenize: \(stats.lines) lines, \(tokenCount) tokens, \(unknown) [UNK] (\(format(rate, 3))%), "
                 + "\(format(Double(stats.inputBytes) / 1e6, 2)) MB in \(format(stats.seconds, 3)) s "
                 + "= \(format(Double(stats.inputBytes) / 1e6 / max(stats.seconds, 1e-9), 1)) MB/s, "
-                + "\(pipeline.configuration.threads) thread(s), \(cased ? "cased" : "uncased")")
+                + "\(pipeline.configuration.threads) thread(s), \(cased ? "cased" : "uncased")"
+                + (normalize.map { ", profile \($0)" } ?? ""))
     }
 }
 
@@ -70,7 +84,10 @@ struct TokenizeTransform: LineTransform {
     let tokenizer: WordPieceTokenizer
     let text: TokenText
     let unknownID: Int32
+    /// Reused id buffer, grown to the longest line's bound.
     var ids: [Int32] = []
+    /// Reused buffer for the normalized line when the tokenizer has a normalizer.
+    var normalized: [UInt8] = []
     var tokenCount = 0
     var unknownCount = 0
 
@@ -81,10 +98,29 @@ struct TokenizeTransform: LineTransform {
     }
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
-        ids.removeAll(keepingCapacity: true)
-        tokenizer.tokenize(utf8: line, into: &ids)
-        tokenCount += ids.count
-        for id in ids where id == unknownID { unknownCount += 1 }
-        text.append(ids, to: &output)
+        guard let normalizer = tokenizer.normalizer else { return tokenize(line, into: &output) }
+        normalized.removeAll(keepingCapacity: true)
+        normalizer.normalize(line, into: &normalized)
+        var text = normalized
+        normalized = []
+        defer { normalized = text }
+        text.withUnsafeBufferPointer { tokenize($0, into: &output) }
+    }
+
+    /// Tokenizes text that has already been through the tokenizer's normalizer.
+    mutating func tokenize(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        let bound = WordPieceTokenizer.maxTokens(forByteCount: line.count)
+        if ids.count < bound { ids = [Int32](repeating: 0, count: max(bound, 2 * ids.count)) }
+        let (tokenizer, text, unk) = (tokenizer, text, unknownID)
+        let unknown = ids.withUnsafeMutableBufferPointer { buffer -> Int in
+            let n = tokenizer.tokenize(utf8: line, writingIDsTo: buffer.baseAddress!)
+            let written = UnsafeBufferPointer(rebasing: buffer[0..<n])
+            text.append(written, to: &output)
+            tokenCount += n
+            var unknown = 0
+            for id in written where id == unk { unknown += 1 }
+            return unknown
+        }
+        unknownCount += unknown
     }
 }

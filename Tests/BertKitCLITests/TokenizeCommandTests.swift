@@ -40,6 +40,17 @@ import Testing
         #expect(lossy.status == 0 && lossy.text == "7929\n2919\n")
     }
 
+    @Test func normalizeProfileBeforeTokenizingEqualsThePipedCommands() throws {
+        let input = Data("مي\u{200C}خواهم كتاب را بخوانم\nNão é fácil\n".utf8)
+        let fused = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--normalize", "persian", "--zwnj-placeholder", "·", "--quiet"], stdin: input)
+        let normalized = try CLI.run(["normalize", "--profile", "persian", "--zwnj-placeholder", "·", "--quiet"], stdin: input)
+        let piped = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--quiet"], stdin: normalized.stdout)
+        #expect(fused.status == 0 && fused.text == piped.text)
+        #expect(fused.text.split(separator: "\n")[0].split(separator: " ").contains("1087"))  // "·"
+        let bad = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--normalize", "english", "--digits", "ascii"], stdin: input)
+        #expect(bad.status != 0 && bad.stderr.contains("--digits applies to --normalize persian only"))
+    }
+
     @Test func badVocabularyAndBadArgumentsAreClearErrors() throws {
         let missing = try CLI.run(["tokenize", "--vocab", "/nonexistent/vocab.txt"], stdin: Data())
         #expect(missing.status != 0 && missing.stderr.contains("cannot read vocabulary '/nonexistent/vocab.txt': no such file"))

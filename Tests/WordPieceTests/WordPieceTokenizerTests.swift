@@ -1,4 +1,5 @@
 import Testing
+import TextNormalization
 @testable import WordPiece
 
 /// Behaviour checks with the real bert-base-uncased vocabulary; the golden parity suite covers HF equality
@@ -45,6 +46,35 @@ import Testing
         #expect(uncased.tokenize(String(repeating: "a", count: 100)) != [vocab.unknownID])
         #expect(uncased.tokenize(String(repeating: "a", count: 101)) == [vocab.unknownID])
         #expect(uncased.tokenize("") == [] && uncased.tokenize(" \t ") == [])
+    }
+
+    @Test func arrayAPIAppendsAndPointerAPIWritesInPlace() {
+        var ids: [Int32] = [42]
+        let bytes = Array("hello world".utf8)
+        bytes.withUnsafeBufferPointer { uncased.tokenize(utf8: $0, into: &ids) }
+        #expect(ids == [42, 7592, 2088])
+        var buffer = [Int32](repeating: -1, count: WordPieceTokenizer.maxTokens(forByteCount: bytes.count))
+        let n = bytes.withUnsafeBufferPointer { b in
+            buffer.withUnsafeMutableBufferPointer { uncased.tokenize(utf8: b, writingIDsTo: $0.baseAddress!) }
+        }
+        #expect(n == 2 && Array(buffer.prefix(3)) == [7592, 2088, -1])
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func batchKeepsOrderOnAnyThreadCount(threads: Int) {
+        let texts = (0..<200).map { i in i % 7 == 0 ? "" : "sentence \(i): naïve café \(String(repeating: "x", count: i % 13))" }
+        #expect(uncased.tokenize(batch: texts, threads: threads) == texts.map { uncased.tokenize($0) })
+    }
+
+    @Test func persianProfileRunsFirstAndKeepsZWNJAsAPiece() throws {
+        var persian = PersianNormalizer.Configuration()
+        persian.zwnjPlaceholder = "\u{00B7}"
+        let tokenizer = WordPieceTokenizer(vocabulary: vocab, normalizer: try PersianNormalizer(configuration: persian))
+        // Arabic yeh/kaf become Persian ی/ک; the ZWNJ survives BERT cleaning as the piece "·" (id 1087).
+        let raw = "مي\u{200C}خواهم كتاب"
+        #expect(tokenizer.tokenStrings(raw) == ["م", "##ی", "·", "خ", "##و", "##ا", "##ه", "##م", "ک", "##ت", "##ا", "##ب"])
+        #expect(uncased.tokenStrings(raw).contains("·") == false)  // without the profile the ZWNJ is lost
+        #expect(tokenizer.tokenize(raw).contains(1087))
     }
 
     @Test func illFormedBytesActAsRemovedReplacementCharacters() {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import InputEncoding
+import TextNormalization
+
+/// `bertkit normalize`: one normalized line per input line, with a language profile or a Unicode form.
+struct NormalizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "normalize",
+        abstract: "Normalize UTF-8 text line by line with a language profile or a Unicode normalization form.",
+        discussion: """
+            Profiles: persian (Persian letters, marks, presentation forms, ZWNJ rules, invisible characters), \
+            portuguese (NFC, accents and case kept), english (mojibake repair, ligatures, full-width forms, NFC), \
+            bert (Hugging Face BERT clean-text only). Forms: NFC, NFD, NFKC, NFKD, NFKC_CF (through ICU). \
+            Input is streamed in bounded memory; invalid UTF-8 stops the run with its line and byte offset \
+            (or is replaced with U+FFFD under --lossy); a file output appears only when the run succeeds.
+            """)
+
+    @Option(help: "Language profile: persian, portuguese, english or bert.")
+    var profile: String?
+
+    @Option(help: "Unicode form: NFC, NFD, NFKC, NFKD or NFKC_CF.")
+    var form: String?
+
+    @Option(help: "Digits for the persian profile: keep (default), ascii or persian.")
+    var digits: String = "keep"
+
+    @Option(help: "Persian profile: write each kept ZWNJ as this character (e.g. · U+00B7) so it survives BERT cleaning.")
+    var zwnjPlaceholder: String?
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Input file (default: standard input).")
+    var input: String?
+
+    @Option(help: "Output file (default: standard output).")
+    var output: String?
+
+    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var lossy = false
+
+    @Flag(help: "Print no summary.")
+    var quiet = false
+
+    func validate() throws {
+        if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
+        try validateProfileOptions(profile: profile, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--profile")
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let normalizer = try makeNormalizer(profile: profile, form: form, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
+        let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
+        let progress = ProgressReporter(enabled: !quiet)
+        let (stats, _) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {
+            NormalizeTransform(normalizer: normalizer)
+        }
+        progress.finish()
+        guard !quiet else { return }
+        printError(
+            "normalize: \(stats.lines) lines, \(format(Double(stats.inputBytes) / 1e6, 2)) MB in "
+                + "\(format(stats.seconds, 3)) s = \(format(Double(stats.inputBytes) / 1e6 / max(stats.seconds, 1e-9), 1)) MB/s, "
+                + "\(pipeline.configuration.threads) thread(s), \(form.map { "form \($0)" } ?? "profile \(profile ?? "")")")
+    }
+}
+
+/// Normalizes one line into the output buffer (no per-line String).
+struct NormalizeTransform: LineTransform {
+    let normalizer: any NormalizationStage
+
+    mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
+        normalizer.normalize(line, into: &output)
+    }
+}
