@@ -110,13 +110,35 @@ BK_INLINE void bk_bias_dropout_residual_layernorm_body(
         const float *ar = a + i * cols;
         float *xr = xhat + i * cols, *yr = y + i * cols;
         uint32_t rowIndex = (uint32_t)(index0 + i * cols);
+        const float *rr = residual ? residual + i * cols : 0;
         float sum = 0.0f;
-        for (long j = 0; j < cols; j++) {
-            float v = ar[j] + (bias ? bias[j] : 0.0f);
-            if (p > 0.0f) v *= bk_keep_scale((uint32_t)seed, (uint32_t)(seed >> 32), rowIndex + (uint32_t)j, threshold, keepScale);
-            if (residual) v += residual[i * cols + j];
-            xr[j] = v;
-            sum += v;
+        // Branches hoisted out of the loops, so each common case is one straight vectorizable loop.
+        if (bias && rr && p > 0.0f) {
+            uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
+            for (long j = 0; j < cols; j++) {
+                float v = (ar[j] + bias[j]) * bk_keep_scale(lo, hi, rowIndex + (uint32_t)j, threshold, keepScale) + rr[j];
+                xr[j] = v;
+                sum += v;
+            }
+        } else if (bias && rr) {
+            for (long j = 0; j < cols; j++) {
+                float v = ar[j] + bias[j] + rr[j];
+                xr[j] = v;
+                sum += v;
+            }
+        } else if (!bias && !rr && p <= 0.0f) {
+            for (long j = 0; j < cols; j++) {
+                xr[j] = ar[j];
+                sum += ar[j];
+            }
+        } else {
+            for (long j = 0; j < cols; j++) {
+                float v = ar[j] + (bias ? bias[j] : 0.0f);
+                if (p > 0.0f) v *= bk_keep_scale((uint32_t)seed, (uint32_t)(seed >> 32), rowIndex + (uint32_t)j, threshold, keepScale);
+                if (rr) v += rr[j];
+                xr[j] = v;
+                sum += v;
+            }
         }
         float mean = sum / (float)cols, var = 0.0f;
         for (long j = 0; j < cols; j++) {

@@ -67,7 +67,9 @@ extension BertEncoder {
                 let dst = x0 + r * h
                 let word = p[lay.wordEmbeddings + Int(ids[r]) * h], pos = p[lay.positionEmbeddings + (r % s) * h]
                 let type = p[lay.typeEmbeddings + Int(types[r]) * h]
-                for j in 0..<h { dst[j] = word[j] + pos[j] + type[j] }
+                dst.update(from: word, count: h)
+                bk_add(dst, pos, h)
+                bk_add(dst, type, h)
             }
             let lo = rows.lowerBound
             bk_bias_dropout_residual_layernorm(

@@ -109,7 +109,7 @@ public final class BertEncoder {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        parallelRanges(m, align: 16, label: "gemm") { _, rows in
+        parallelRanges(m, align: 16, label: transA ? "gemm.weightgrad" : transB ? "gemm.forward" : "gemm.inputgrad") { _, rows in
             BLAS.gemm(
                 transA: transA, transB: transB, m: rows.count, n: n, k: k,
                 a: transA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
