@@ -25,11 +25,7 @@ public struct BertCleaner: NormalizationStage {
             var i = 0
             var runStart = 0
             let n = p.count
-            @inline(__always) func flush(_ end: Int) {
-                guard end > runStart else { return }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<end]))
-                if recording { Alignment.appendIdentity(count: end - runStart, from: runStart, to: &alignment) }
-            }
+            @inline(__always) func flush(_ end: Int) { Alignment.copyRun(p, runStart..<end, to: &out, alignment: &alignment) }
             while i < n {
                 let b = p[i]
                 // Printable ASCII and space are kept as they are.

@@ -86,6 +86,22 @@ public struct NormalizationPipeline: NormalizationStage {
 
 /// Helpers for the alignment maps stages produce.
 public enum Alignment {
+    /// Appends `input[range]` unchanged to `output`, and identity offsets to `alignment` when recording: the
+    /// copy step of every stage that leaves most of its input as it is.
+    @inline(__always)
+    public static func copyRun(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to output: inout [UInt8], alignment: inout [Int32]?) {
+        guard !range.isEmpty else { return }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[range]))
+        if alignment != nil { appendIdentity(count: range.count, from: range.lowerBound, to: &alignment) }
+    }
+
+    /// Appends replacement bytes that all stand for the input scalar at offset `source`.
+    @inline(__always)
+    public static func appendReplacement(_ bytes: UnsafeBufferPointer<UInt8>, from source: Int, to output: inout [UInt8], alignment: inout [Int32]?) {
+        output.append(contentsOf: bytes)
+        if alignment != nil { alignment?.append(contentsOf: repeatElement(Int32(source), count: bytes.count)) }
+    }
+
     /// Appends `count` entries source, source+1, … (bytes copied unchanged).
     @inlinable
     public static func appendIdentity(count: Int, from source: Int, to alignment: inout [Int32]?) {

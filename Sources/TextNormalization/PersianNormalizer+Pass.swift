@@ -7,7 +7,6 @@ extension PersianNormalizer {
     /// (leaving partial output for the caller to discard) at the first scalar NFC would change.
     func mainPass(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?, composed: Bool) -> Bool {
         let n = p.count
-        let recording = alignment != nil
         let clean = configuration.cleanZWNJ
         let digits = configuration.digits
         out.reserveCapacity(out.count + n)
@@ -20,15 +19,9 @@ extension PersianNormalizer {
                 var pendingZWNJ = -1  // input offset of a ZWNJ waiting for the next letter
                 var previousLatin = false  // the previous input scalar is a Latin letter (digit rule)
 
-                @inline(__always) func flush(_ end: Int) {
-                    if end > runStart {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<end]))
-                        if recording { Alignment.appendIdentity(count: end - runStart, from: runStart, to: &alignment) }
-                    }
-                }
+                @inline(__always) func flush(_ end: Int) { Alignment.copyRun(p, runStart..<end, to: &out, alignment: &alignment) }
                 @inline(__always) func emit(_ bytes: UnsafeBufferPointer<UInt8>, from source: Int) {
-                    out.append(contentsOf: bytes)
-                    if recording { alignment?.append(contentsOf: repeatElement(Int32(source), count: bytes.count)) }
+                    Alignment.appendReplacement(bytes, from: source, to: &out, alignment: &alignment)
                 }
                 /// Before emitting a visible scalar: settle a waiting ZWNJ (kept only if this scalar joins back).
                 @inline(__always) func settleZWNJ(_ e: UInt32) {
@@ -133,10 +126,8 @@ extension PersianNormalizer {
             let (v, _) = UTF8Scalars.decode(p, at: end)
             nextLatin = v < 0x10000 && entries[Int(v)] & ScalarTable.latinFlag != 0
         }
-        let recording = alignment != nil
         if previousLatin || nextLatin {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<end]))
-            if recording { Alignment.appendIdentity(count: end - start, from: start, to: &alignment) }
+            Alignment.copyRun(p, start..<end, to: &out, alignment: &alignment)
             return end
         }
         var i = start
@@ -144,7 +135,7 @@ extension PersianNormalizer {
             let before = out.count
             if let d = digitAt(i) {
                 UTF8Scalars.append(style == .ascii ? 0x30 + d.value : 0x06F0 + d.value, to: &out)
-                if recording { alignment?.append(contentsOf: repeatElement(Int32(i), count: out.count - before)) }
+                if alignment != nil { alignment?.append(contentsOf: repeatElement(Int32(i), count: out.count - before)) }
                 i += d.length
                 continue
             }
@@ -154,7 +145,7 @@ extension PersianNormalizer {
             if style == .ascii && v == 0x066C { mapped = 0x2C }
             if style == .persian && v == 0x2E { mapped = 0x066B }
             UTF8Scalars.append(mapped, to: &out)
-            if recording { alignment?.append(contentsOf: repeatElement(Int32(i), count: out.count - before)) }
+            if alignment != nil { alignment?.append(contentsOf: repeatElement(Int32(i), count: out.count - before)) }
             i += len
         }
         return end

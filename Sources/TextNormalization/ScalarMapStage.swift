@@ -4,18 +4,13 @@ struct ScalarMapStage: NormalizationStage {
     let table: ScalarTable
 
     func normalize(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?) {
-        let recording = alignment != nil
         out.reserveCapacity(out.count + p.count)
         table.entries.withUnsafeBufferPointer { entries in
             table.pool.withUnsafeBufferPointer { pool in
                 var i = 0
                 var runStart = 0
                 let n = p.count
-                @inline(__always) func flush(_ end: Int) {
-                    guard end > runStart else { return }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<end]))
-                    if recording { Alignment.appendIdentity(count: end - runStart, from: runStart, to: &alignment) }
-                }
+                @inline(__always) func flush(_ end: Int) { Alignment.copyRun(p, runStart..<end, to: &out, alignment: &alignment) }
                 while i < n {
                     let b = p[i]
                     let (v, len) = b < 0x80 ? (UInt32(b), 1) : UTF8Scalars.decode(p, at: i)
@@ -24,8 +19,7 @@ struct ScalarMapStage: NormalizationStage {
                     flush(i)
                     let payload = ScalarTable.payload(e)
                     let start = Int(payload >> 8), count = Int(payload & 0xFF)
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: pool[start..<start + count]))
-                    if recording { alignment?.append(contentsOf: repeatElement(Int32(i), count: count)) }
+                    Alignment.appendReplacement(UnsafeBufferPointer(rebasing: pool[start..<start + count]), from: i, to: &out, alignment: &alignment)
                     i &+= len
                     runStart = i
                 }

@@ -24,9 +24,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Longest sequence in tokens, [CLS] and [SEP] included (default: 128, at most the model's positions).")
     var maxLength: Int?
     @Flag(help: "Scale every embedding to unit L2 norm.") var normalize = false
-    @Option(help: "Input file (default: standard input).") var input: String?
-    @Option(help: "Output file (default: standard output).") var output: String?
-    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.") var lossy = false
+    @OptionGroup var io: LineIOOptions
     @OptionGroup var blas: BLASOptions
 
     func run() throws {
@@ -48,8 +46,8 @@ struct EmbedCommand: ParsableCommand {
         printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)")
         let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, configuration: .init(lowercase: true))
         // One pipeline thread: the encoder parallelizes each forward pass over the worker threads itself.
-        let pipeline = LinePipeline(configuration: .init(threads: 1, lossy: lossy))
-        let (stats, _) = try pipeline.run(inputPath: input, outputPath: output) {
+        let pipeline = LinePipeline(configuration: .init(threads: 1, lossy: io.lossy))
+        let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output) {
             EmbedTransform(encoder: encoder, tokenizer: tokenizer, cls: cls, sep: sep, maxLength: length,
                            pooling: pooling, normalize: normalize)
         }

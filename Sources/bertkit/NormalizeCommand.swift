@@ -27,40 +27,25 @@ struct NormalizeCommand: ParsableCommand {
     @Option(help: "Persian profile: write each kept ZWNJ as this character (e.g. · U+00B7) so it survives BERT cleaning.")
     var zwnjPlaceholder: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Input file (default: standard input).")
-    var input: String?
-
-    @Option(help: "Output file (default: standard output).")
-    var output: String?
-
-    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
-    var lossy = false
-
-    @Flag(help: "Print no summary.")
-    var quiet = false
+    @OptionGroup var io: LineIOOptions
+    @OptionGroup var options: RunOptions
 
     func validate() throws {
         if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
         try validateProfileOptions(profile: profile, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--profile")
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let normalizer = try makeNormalizer(profile: profile, form: form, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
-        let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
-        let progress = ProgressReporter(enabled: !quiet)
-        let (stats, _) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {
+        let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
+        let progress = ProgressReporter(enabled: !options.quiet)
+        let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             NormalizeTransform(normalizer: normalizer)
         }
         progress.finish()
-        guard !quiet else { return }
+        guard !options.quiet else { return }
         printError(
-            "normalize: \(stats.lines) lines, \(format(Double(stats.inputBytes) / 1e6, 2)) MB in "
-                + "\(format(stats.seconds, 3)) s = \(format(Double(stats.inputBytes) / 1e6 / max(stats.seconds, 1e-9), 1)) MB/s, "
-                + "\(pipeline.configuration.threads) thread(s), \(form.map { "form \($0)" } ?? "profile \(profile ?? "")")")
+            "normalize: \(stats.lines) lines, \(throughput(stats, threads: pipeline.configuration.threads)), \(form.map { "form \($0)" } ?? "profile \(profile ?? "")")")
     }
 }
 

@@ -9,6 +9,38 @@ func loadVocabulary(_ path: String) throws -> Vocabulary {
     path.hasSuffix(".json") ? try Vocabulary(tokenizerJSON: path) : try Vocabulary(contentsOf: path)
 }
 
+/// Input and output options of the line-oriented subcommands.
+struct LineIOOptions: ParsableArguments {
+    @Option(help: "Input file (default: standard input).")
+    var input: String?
+
+    @Option(help: "Output file (default: standard output).")
+    var output: String?
+
+    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
+    var lossy = false
+}
+
+/// Thread count and summary options of the streaming subcommands.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Print no summary.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// "X MB in S s = R MB/s, T thread(s)": the throughput part of a subcommand's summary.
+func throughput(_ stats: LinePipeline.Statistics, threads: Int) -> String {
+    let mb = Double(stats.inputBytes) / 1e6
+    return "\(format(mb, 2)) MB in \(format(stats.seconds, 3)) s = "
+        + "\(format(mb / max(stats.seconds, 1e-9), 1)) MB/s, \(threads) thread(s)"
+}
+
 /// Checks the options that only the Persian profile takes (`flag` names the option that chose the profile).
 func validateProfileOptions(profile: String?, digits: String, zwnjPlaceholder: String?, flag: String) throws {
     let persian = profile?.lowercased() == "persian"

@@ -23,14 +23,8 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Write token strings instead of ids.")
     var tokens = false
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Input file (default: standard input).")
-    var input: String?
-
-    @Option(help: "Output file (default: standard output).")
-    var output: String?
+    @OptionGroup var io: LineIOOptions
+    @OptionGroup var options: RunOptions
 
     @Option(help: "Normalize each line with a language profile first: persian, portuguese, english or bert.")
     var normalize: String?
@@ -41,14 +35,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "--normalize persian: write each kept ZWNJ as this character (e.g. · U+00B7), a piece of its own after BERT cleaning.")
     var zwnjPlaceholder: String?
 
-    @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
-    var lossy = false
-
-    @Flag(help: "Print no summary.")
-    var quiet = false
-
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         try validateProfileOptions(profile: normalize, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--normalize")
     }
 
@@ -59,22 +46,20 @@ struct TokenizeCommand: ParsableCommand {
         }
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocabulary, configuration: cased ? .cased : .init(), normalizer: normalizer)
-        let pipeline = LinePipeline(configuration: .init(threads: threads, lossy: lossy))
-        let progress = ProgressReporter(enabled: !quiet)
+        let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
+        let progress = ProgressReporter(enabled: !options.quiet)
         let text = tokens ? TokenText.tokens(vocabulary) : TokenText.ids(count: vocabulary.count)
-        let (stats, transforms) = try pipeline.run(inputPath: input, outputPath: output, progress: progress.update) {
+        let (stats, transforms) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             TokenizeTransform(tokenizer: tokenizer, text: text)
         }
         progress.finish()
-        guard !quiet else { return }
+        guard !options.quiet else { return }
         let tokenCount = transforms.reduce(0) { $0 + $1.tokenCount }
         let unknown = transforms.reduce(0) { $0 + $1.unknownCount }
         let rate = tokenCount == 0 ? 0 : 100 * Double(unknown) / Double(tokenCount)
         printError(
             "tokenize: \(stats.lines) lines, \(tokenCount) tokens, \(unknown) [UNK] (\(format(rate, 3))%), "
-                + "\(format(Double(stats.inputBytes) / 1e6, 2)) MB in \(format(stats.seconds, 3)) s "
-                + "= \(format(Double(stats.inputBytes) / 1e6 / max(stats.seconds, 1e-9), 1)) MB/s, "
-                + "\(pipeline.configuration.threads) thread(s), \(cased ? "cased" : "uncased")"
+                + "\(throughput(stats, threads: pipeline.configuration.threads)), \(cased ? "cased" : "uncased")"
                 + (normalize.map { ", profile \($0)" } ?? ""))
     }
 }
