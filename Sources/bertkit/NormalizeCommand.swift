@@ -21,22 +21,18 @@ struct NormalizeCommand: ParsableCommand {
     @Option(help: "Unicode form: NFC, NFD, NFKC, NFKD or NFKC_CF.")
     var form: String?
 
-    @Option(help: "Digits for the persian profile: keep (default), ascii or persian.")
-    var digits: String = "keep"
-
-    @Option(help: "Persian profile: write each kept ZWNJ as this character (e.g. · U+00B7) so it survives BERT cleaning.")
-    var zwnjPlaceholder: String?
+    @OptionGroup var persian: PersianOptions
 
     @OptionGroup var io: LineIOOptions
     @OptionGroup var options: RunOptions
 
     func validate() throws {
         if (profile == nil) == (form == nil) { throw ValidationError("give exactly one of --profile and --form") }
-        try validateProfileOptions(profile: profile, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--profile")
+        try persian.validate(profile: profile, flag: "--profile")
     }
 
     func run() throws {
-        let normalizer = try makeNormalizer(profile: profile, form: form, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
+        let normalizer = try makeNormalizer(profile: profile, form: form, persian: persian)
         let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
         let progress = ProgressReporter(enabled: !options.quiet)
         let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {

@@ -41,20 +41,29 @@ func throughput(_ stats: LinePipeline.Statistics, threads: Int) -> String {
         + "\(format(mb / max(stats.seconds, 1e-9), 1)) MB/s, \(threads) thread(s)"
 }
 
-/// Checks the options that only the Persian profile takes (`flag` names the option that chose the profile).
-func validateProfileOptions(profile: String?, digits: String, zwnjPlaceholder: String?, flag: String) throws {
-    let persian = profile?.lowercased() == "persian"
-    if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
-        throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
+/// Options only the Persian profile takes.
+struct PersianOptions: ParsableArguments {
+    @Option(help: "Persian profile: digits keep (default), ascii or persian.")
+    var digits: String = "keep"
+
+    @Option(help: "Persian profile: write each kept ZWNJ as this character (e.g. · U+00B7), so it survives BERT cleaning as a piece of its own.")
+    var zwnjPlaceholder: String?
+
+    /// Rejects these options unless `profile` is persian (`flag` names the option that chose the profile).
+    func validate(profile: String?, flag: String) throws {
+        let persian = profile?.lowercased() == "persian"
+        if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
+            throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
+        }
+        if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
     }
-    if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
 }
 
 /// The normalizer for a profile name or a Unicode form name (exactly one is given).
-func makeNormalizer(profile: String?, form: String?, digits: String, zwnjPlaceholder: String?) throws -> any NormalizationStage {
+func makeNormalizer(profile: String?, form: String?, persian: PersianOptions) throws -> any NormalizationStage {
     if let form { return try UnicodeNormalizer(form: UnicodeForm(name: form)) }
     return try NormalizationProfile(name: profile ?? "").makeNormalizer(
-        digits: try DigitStyle(name: digits), zwnjPlaceholder: zwnjPlaceholder?.unicodeScalars.first)
+        digits: try DigitStyle(name: persian.digits), zwnjPlaceholder: persian.zwnjPlaceholder?.unicodeScalars.first)
 }
 
 /// Writes a line to standard error.

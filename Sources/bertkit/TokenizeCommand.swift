@@ -29,20 +29,16 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "Normalize each line with a language profile first: persian, portuguese, english or bert.")
     var normalize: String?
 
-    @Option(help: "Digits for --normalize persian: keep (default), ascii or persian.")
-    var digits: String = "keep"
-
-    @Option(help: "--normalize persian: write each kept ZWNJ as this character (e.g. · U+00B7), a piece of its own after BERT cleaning.")
-    var zwnjPlaceholder: String?
+    @OptionGroup var persian: PersianOptions
 
     func validate() throws {
-        try validateProfileOptions(profile: normalize, digits: digits, zwnjPlaceholder: zwnjPlaceholder, flag: "--normalize")
+        try persian.validate(profile: normalize, flag: "--normalize")
     }
 
     func run() throws {
         let vocabulary = try loadVocabulary(vocab)
         let normalizer = try normalize.map {
-            try makeNormalizer(profile: $0, form: nil, digits: digits, zwnjPlaceholder: zwnjPlaceholder)
+            try makeNormalizer(profile: $0, form: nil, persian: persian)
         }
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocabulary, configuration: cased ? .cased : .init(), normalizer: normalizer)
