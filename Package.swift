@@ -19,10 +19,11 @@ let package = Package(
     ],
     targets: [
         // MARK: C interop
-        // ICU behind plain C functions: the only place ICU headers are included (Foundation bundles its own).
+        // ICU behind plain C functions (C, plus one C++ file for ICU's UTF-8 normalizeUTF8/Edits API): the only
+        // place ICU headers are included, since Foundation bundles its own copy of them.
         .target(
             name: "CICUShim",
-            // pkg-config would also work, but icu-uc's .pc file is enough here and always present with libicu-dev.
+            // libicu-dev puts its headers on the default path, so linking the two libraries is all it needs.
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
 
