@@ -28,7 +28,7 @@ extension BertEncoder {
     }
 
     /// Matrix-multiply FLOPs one training step executes (forward + backward, backward = 2x forward per GEMM).
-    /// With `pooledOnly` the last layer runs on the [CLS] rows (all keys and values still projected), so
+    /// With `pooledOnly` the last layer runs on the [CLS] rows (queries too; all keys and values still projected), so
     /// fewer FLOPs are executed than the model's nominal 3 x forward.
     public func trainingStepFLOPs(batchSize: Int, sequenceLength: Int, pooledOnly: Bool) -> Double {
         let nominal = 3 * forwardMatmulFLOPs(batchSize: batchSize, sequenceLength: sequenceLength)
@@ -37,7 +37,7 @@ extension BertEncoder {
         let t = Double(batchSize * sequenceLength), b = Double(batchSize), h = Double(c.hiddenSize)
         let i = Double(c.intermediateSize), s = Double(sequenceLength), heads = Double(c.headCount), dh = Double(c.headSize)
         let fullLayer = 2 * t * h * 3 * h + 2 * 2 * b * heads * s * s * dh + 2 * t * h * h + 2 * 2 * t * h * i
-        let lastLayer = 2 * t * h * 3 * h + 2 * 2 * b * heads * s * dh + 2 * b * h * h + 2 * 2 * b * h * i
+        let lastLayer = 2 * t * h * 2 * h + 2 * b * h * h + 2 * 2 * b * heads * s * dh + 2 * b * h * h + 2 * 2 * b * h * i
         return nominal - 3 * (fullLayer - lastLayer)
     }
 

@@ -83,11 +83,17 @@ extension BertEncoder {
                           beta: 0, c: dq + h, ldc: 3 * h)
             }
         }
-        // Q/K/V projections as in the dense path; the residual carries dSum on [CLS] rows only.
+        // Q/K/V projections: K and V over every token, Q over the [CLS] rows only (its other rows are zero, so
+        // the dense GEMMs would add 2 x T x H x H multiply-adds of zeros); the residual carries dSum on [CLS] rows.
+        let x = a[ws.x[l]], w = p[pl.qkvWeight], dW = g[pl.qkvWeight]
         columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
-        gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
+        gemm(transA: true, m: 2 * h, n: h, k: t, a: dQKV + h, lda: 3 * h, b: x, ldb: h, c: dW + h * h, ldc: h)
+        BLAS.gemm(transA: true, transB: false, m: h, n: h, k: b, a: dQKV, lda: s * 3 * h, b: x, ldb: s * h,
+                  beta: 0, c: dW, ldc: h)
         dX.update(repeating: 0, count: t * h)
         for r in rows { (dX + r * h).update(from: dSum + r * h, count: h) }
-        gemm(m: t, n: h, k: 3 * h, a: dQKV, lda: 3 * h, b: p[pl.qkvWeight], ldb: h, beta: 1, c: dX, ldc: h)
+        gemm(m: t, n: h, k: 2 * h, a: dQKV + h, lda: 3 * h, b: w + h * h, ldb: h, beta: 1, c: dX, ldc: h)
+        BLAS.gemm(transA: false, transB: false, m: b, n: h, k: h, a: dQKV, lda: s * 3 * h, b: w, ldb: h,
+                  beta: 1, c: dX, ldc: s * h)
     }
 }

@@ -1,8 +1,7 @@
 import CEncoderKernels
 
 extension BertEncoder {
-    /// The last layer for a pooled-only forward pass: Q, K, V for every token (keys and values are needed),
-    /// then attention, output dense, LayerNorms and feed-forward on the [CLS] rows only (rows S apart,
+    /// The last layer for a pooled-only forward pass: K and V for every token, Q for the [CLS] rows, then attention, output dense, LayerNorms and feed-forward on the [CLS] rows only (rows S apart,
     /// strided GEMMs, no gathering). Writes exactly what `backLastLayerPooledOnly` reads.
     func lastLayerPooledOnly(_ ws: Workspace) {
         let c = configuration, p = parameters, a = ws.arena
@@ -13,10 +12,15 @@ extension BertEncoder {
         let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
         let rows = (0..<b).map { $0 * s }
 
-        gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, c: qkv, ldc: 3 * h)
+        // Keys and values for every token ([2H, H] rows H..<3H of the fused weight); queries for [CLS] only,
+        // since no other query reaches the pooler (other rows' Q columns are left as they are, never read).
+        gemm(transB: true, m: t, n: 2 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight + h * h], ldb: h, c: qkv + h, ldc: 3 * h)
+        BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: xin, lda: s * h, b: p[pl.qkvWeight], ldb: h,
+                  beta: 0, c: qkv, ldc: s * 3 * h)
         parallelRanges(t) { _, rows in
-            for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], 3 * h) }
+            for r in rows { bk_add(qkv + r * 3 * h + h, p[pl.qkvBias + h], 2 * h) }
         }
+        for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], h) }
         let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
         parallelRanges(b * heads, minimumChunk: 1, label: "pooled.attention") { _, items in
             for item in items {
