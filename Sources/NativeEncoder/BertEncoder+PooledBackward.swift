@@ -10,7 +10,7 @@ extension BertEncoder {
     func backLastLayerPooledOnly(_ ws: Workspace) {
         let c = configuration, p = parameters, g = gradients, a = ws.arena
         let l = c.layerCount - 1, pl = layout.layers[l], wl = ws.layers[l]
-        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let h = c.hiddenSize, inner = c.intermediateSize
         let s = ws.sequenceLength, b = ws.batchSize, t = b * s
         let hiddenP = training ? c.hiddenDropout : 0
         let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter], dQKV = a[ws.dQKV]
@@ -63,26 +63,8 @@ extension BertEncoder {
             for r in 0..<t { (dQKV + r * 3 * h).update(repeating: 0, count: h) }
         }
         // Attention: only query row 0 of each (sequence, head) has a gradient.
-        let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv], attentionP = training ? c.attentionDropout : 0
-        parallelRanges(b * heads, minimumChunk: 1, label: "pooled.attention.backward") { w, items in
-            let dp = a[ws.threadScratch + w * ws.threadScratchStride]
-            for item in items {
-                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
-                let offset = seq * s * 3 * h + head * dh
-                let q = qkv + offset, dq = dQKV + offset, dc = dContext + seq * s * h + head * dh
-                let probs = a[wl.probs + item * s * s]
-                let used = UnsafePointer(attentionP > 0 ? a[wl.droppedProbs + item * s * s] : probs)
-                BLAS.gemm(transA: false, transB: true, m: 1, n: s, k: dh, a: dc, lda: h, b: q + 2 * h, ldb: 3 * h,
-                          beta: 0, c: dp, ldc: s)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: 1, a: used, lda: s, b: dc, ldb: h,
-                          beta: 0, c: dq + 2 * h, ldc: 3 * h)
-                bk_softmax_backward(probs, used, dp, scale, 1, s)
-                BLAS.gemm(transA: false, transB: false, m: 1, n: dh, k: s, a: dp, lda: s, b: q + h, ldb: 3 * h,
-                          beta: 0, c: dq, ldc: 3 * h)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: 1, a: dp, lda: s, b: q, ldb: 3 * h,
-                          beta: 0, c: dq + h, ldc: 3 * h)
-            }
-        }
+        attentionBackward(ws, wl, dQKV: dQKV, dContext: dContext, queryRows: 1,
+                          dropout: training ? c.attentionDropout : 0, label: "pooled.attention.backward")
         // Q/K/V projections: K and V over every token, Q over the [CLS] rows only (its other rows are zero, so
         // the dense GEMMs would add 2 x T x H x H multiply-adds of zeros); the residual carries dSum on [CLS] rows.
         let x = a[ws.x[l]], w = p[pl.qkvWeight], dW = g[pl.qkvWeight]
