@@ -55,7 +55,7 @@ extension BertEncoder {
         mask: UnsafeBufferPointer<Int32>
     ) {
         let c = configuration, lay = layout, p = parameters, a = ws.arena
-        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let h = c.hiddenSize, inner = c.intermediateSize
         let b = ws.batchSize, s = ws.sequenceLength, t = b * s, eps = c.layerNormEpsilon
         let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
         for i in 0..<t { a[ws.keyBias][i] = mask[i] == 1 ? 0 : Self.maskedKeyBias }
@@ -91,27 +91,7 @@ extension BertEncoder {
                 for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], 3 * h) }
             }
             // Attention per (sequence, head): scores, masked softmax, dropout (site 1 + 3l), context.
-            let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
-            parallelRanges(b * heads, minimumChunk: 1, label: "attention") { w, items in
-                for item in items {
-                    let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
-                    let q = qkv + seq * s * 3 * h + head * dh
-                    let probs = a[wl.probs + item * s * s]
-                    BLAS.gemm(
-                        transA: false, transB: true, m: s, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
-                        beta: 0, c: probs, ldc: s)
-                    bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, s, s)
-                    var used = UnsafePointer(probs)
-                    if attentionP > 0 {
-                        let dropped = a[wl.droppedProbs + item * s * s]
-                        bk_dropout_copy(probs, dropped, s * s, attentionP, probsSeed, item * s * s)
-                        used = UnsafePointer(dropped)
-                    }
-                    BLAS.gemm(
-                        transA: false, transB: false, m: s, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
-                        beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
-                }
-            }
+            attentionForward(ws, layer: l, queryRows: s, dropout: attentionP, label: "attention")
             // Attention output: dense, bias, dropout (site 2 + 3l), residual, LayerNorm -> h1.
             gemm(transB: true, m: t, n: h, k: h, a: ctx, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: h1, ldc: h)
             let seed2 = seed(site: 2 + 3 * l)
@@ -172,6 +152,34 @@ extension BertEncoder {
                 n += 1
             }
             return sum.map { $0 / max(n, 1) }
+        }
+    }
+
+    /// Attention for every (sequence, head) of layer `l`: scores, masked softmax, dropout (site 1 + 3l) and
+    /// context, for the first `queryRows` query rows: all of them (`sequenceLength`), or the [CLS] row alone
+    /// (1) in the pooled-only last layer, whose other rows never reach the pooler.
+    func attentionForward(_ ws: Workspace, layer l: Int, queryRows r: Int, dropout attentionP: Float, label: String) {
+        let c = configuration, a = ws.arena, wl = ws.layers[l]
+        let h = c.hiddenSize, heads = c.headCount, dh = c.headSize, s = ws.sequenceLength
+        let qkv = a[wl.qkv], ctx = a[wl.context]
+        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { _, items in
+            for item in items {
+                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
+                let q = qkv + seq * s * 3 * h + head * dh
+                let probs = a[wl.probs + item * s * s]
+                BLAS.gemm(transA: false, transB: true, m: r, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
+                          beta: 0, c: probs, ldc: s)
+                bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, r, s)
+                var used = UnsafePointer(probs)
+                if attentionP > 0 {
+                    let dropped = a[wl.droppedProbs + item * s * s]
+                    bk_dropout_copy(probs, dropped, r * s, attentionP, probsSeed, item * s * s)
+                    used = UnsafePointer(dropped)
+                }
+                BLAS.gemm(transA: false, transB: false, m: r, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
+                          beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ extension BertEncoder {
     func lastLayerPooledOnly(_ ws: Workspace) {
         let c = configuration, p = parameters, a = ws.arena
         let l = c.layerCount - 1, pl = layout.layers[l], wl = ws.layers[l]
-        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, dh = c.headSize
+        let h = c.hiddenSize, inner = c.intermediateSize
         let s = ws.sequenceLength, b = ws.batchSize, t = b * s, eps = c.layerNormEpsilon
         let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
         let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
@@ -21,25 +21,7 @@ extension BertEncoder {
             for r in rows { bk_add(qkv + r * 3 * h + h, p[pl.qkvBias + h], 2 * h) }
         }
         for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], h) }
-        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
-        parallelRanges(b * heads, minimumChunk: 1, label: "pooled.attention") { _, items in
-            for item in items {
-                let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
-                let q = qkv + seq * s * 3 * h + head * dh
-                let probs = a[wl.probs + item * s * s]
-                BLAS.gemm(transA: false, transB: true, m: 1, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
-                          beta: 0, c: probs, ldc: s)
-                bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, 1, s)
-                var used = UnsafePointer(probs)
-                if attentionP > 0 {
-                    let dropped = a[wl.droppedProbs + item * s * s]
-                    bk_dropout_copy(probs, dropped, s, attentionP, probsSeed, item * s * s)
-                    used = UnsafePointer(dropped)
-                }
-                BLAS.gemm(transA: false, transB: false, m: 1, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
-                          beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
-            }
-        }
+        attentionForward(ws, layer: l, queryRows: 1, dropout: attentionP, label: "pooled.attention")
         timed("pooled.forward") {
             BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: ctx, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
                       beta: 0, c: h1, ldc: s * h)
