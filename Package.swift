@@ -34,11 +34,9 @@ let package = Package(
             pkgConfig: "libutf8proc",
             providers: [.apt(["libutf8proc-dev"])]
         ),
-        // OpenBLAS (CBLAS + openblas_* controls); found by pkg-config, installed by Scripts/bootstrap.sh.
-        .systemLibrary(
-            name: "COpenBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
+        // OpenBLAS (cblas_sgemm + openblas_* controls) loaded with dlopen on first use, not linked: its pthread
+        // build spins worker threads at load, which every subcommand would pay. Installed by Scripts/bootstrap.sh.
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // Fused encoder kernels (softmax, LayerNorm, GELU, dropout, AdamW) with per-function AVX2/FMA clones
         // chosen at run time, since the package builds for baseline x86-64 and may not use unsafeFlags.
         .target(name: "CEncoderKernels"),

@@ -4,19 +4,28 @@ import COpenBLAS
 ///
 /// Pattern after apple/swift-nio `Sources/NIOWebSocket/SHA1.swift` (one internal wrapper over one C library).
 public enum BLAS {
+    /// Loads OpenBLAS (once; later calls are free).
+    /// - Throws: `NativeEncoderError.blasUnavailable` when the library cannot be loaded.
+    public static func load() throws {
+        var buffer = [CChar](repeating: 0, count: 512)
+        if bk_blas_load(&buffer, Int32(buffer.count)) != 0 {
+            throw NativeEncoderError.blasUnavailable(reason: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
     /// The kernel family OpenBLAS picked at load time (e.g. "Haswell", "Cooperlake"); set by
     /// `OPENBLAS_CORETYPE` or detected from the CPU.
     public static var corename: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
+        guard let name = bk_blas_corename() else { return "unknown" }
         return String(cString: name)
     }
 
     /// OpenBLAS's own thread count (the encoder keeps it at 1 and parallelizes by itself).
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var threads: Int { Int(bk_blas_get_threads()) }
 
     /// Sets OpenBLAS's own thread count.
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        bk_blas_set_threads(Int32(max(1, count)))
     }
 
     /// C = alpha op(A) op(B) + beta C, row-major, op = transpose when the flag is set.
@@ -28,8 +37,6 @@ public enum BLAS {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        cblas_sgemm(
-            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+        bk_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

@@ -4,6 +4,7 @@ extension BertEncoder {
     /// Loads `config.json` and `model.safetensors` from a Hugging Face BERT folder.
     /// - Throws: `NativeEncoderError` naming the file and tensor that is missing or inconsistent.
     public convenience init(directory: String, threads: Int = 1) throws {
+        try BLAS.load()  // a clear error here rather than an abort at the first matrix product
         let config = try BertConfiguration(contentsOf: directory + "/config.json")
         self.init(configuration: config, threads: threads)
         try load(safetensors: SafetensorsFile(contentsOf: directory + "/model.safetensors"))

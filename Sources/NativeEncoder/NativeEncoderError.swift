@@ -16,6 +16,8 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
     case invalidConfiguration(path: String, reason: String)
     /// A batch does not fit the model (sequence too long, token id outside the vocabulary, shapes).
     case invalidBatch(reason: String)
+    /// OpenBLAS could not be loaded.
+    case blasUnavailable(reason: String)
 
     /// A lower-case sentence telling the user what went wrong and what to do.
     public var description: String {
@@ -38,6 +40,8 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
             return "\(path): \(reason); fix config.json (a Hugging Face BERT config is expected)"
         case let .invalidBatch(reason):
             return "invalid batch: \(reason)"
+        case let .blasUnavailable(reason):
+            return "OpenBLAS is unavailable: \(reason)"
         }
     }
 }

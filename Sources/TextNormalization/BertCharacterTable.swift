@@ -53,8 +53,10 @@ public struct BertCharacterTable: Sendable {
     /// Mask of the scalar / sequence index in a packed entry.
     public static let valueMask: UInt32 = (1 << 21) - 1
 
-    /// One packed entry per code point 0...0x10FFFF.
-    public let entries: [UInt32]
+    /// One packed entry per code point 0...0x10FFFF, in memory this table owns: valid for as long as the
+    /// table (or any copy of it) is alive, so hot loops can hold the pointer without copying 4.4 MB.
+    public var entries: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(storage.buffer) }
+    private let storage: EntryStorage
     /// Packed (kind << 21 | scalar) elements of multi-scalar mappings, as `[start, count)` runs.
     public let sequenceElements: [UInt32]
     public let sequenceRanges: [Range<Int32>]
@@ -83,7 +85,8 @@ public struct BertCharacterTable: Sendable {
     /// exist for the two BERT configurations (uncased, cased) with default cleaning and CJK handling.
     public init(configuration: Configuration, hfCompatible: Bool = true) {
         self.configuration = configuration
-        var entries = [UInt32](repeating: 0, count: 0x110000)
+        let storage = EntryStorage(count: 0x110000)
+        let entries = storage.buffer
         var elements: [UInt32] = []
         var ranges: [Range<Int32>] = []
         var mapped: [(Kind, UInt32)] = []
@@ -108,7 +111,7 @@ public struct BertCharacterTable: Sendable {
                 k += 3 + n
             }
         }
-        self.entries = entries
+        self.storage = storage
         self.sequenceElements = elements
         self.sequenceRanges = ranges
     }
@@ -217,5 +220,18 @@ extension BertCharacterTable {
     }
 
     /// The raw packed entry of a code point (see the layout above); used by tokenizers' hot loops.
-    @inlinable public func packedEntry(_ scalar: UInt32) -> UInt32 { entries[Int(scalar)] }
+    public func packedEntry(_ scalar: UInt32) -> UInt32 { entries[Int(scalar)] }
+}
+
+/// The packed entries' memory: allocated and filled once while the table is built, never mutated afterwards,
+/// freed with the last copy of the table.
+private final class EntryStorage: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt32>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: 0)
+    }
+
+    deinit { buffer.deallocate() }
 }

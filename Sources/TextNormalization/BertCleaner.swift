@@ -21,7 +21,8 @@ public struct BertCleaner: NormalizationStage {
     public func normalize(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], alignment: inout [Int32]?) {
         let recording = alignment != nil
         out.reserveCapacity(out.count + p.count)
-        table.entries.withUnsafeBufferPointer { entries in
+        withExtendedLifetime(table) {
+            let entries = table.entries
             var i = 0
             var runStart = 0
             let n = p.count

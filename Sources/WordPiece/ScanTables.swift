@@ -13,7 +13,9 @@ final class ScanTables: @unchecked Sendable {
     let popCount: UnsafeMutableBufferPointer<Int32>
     let pops: UnsafeMutableBufferPointer<Int32>
     let ascii: UnsafeMutableBufferPointer<UInt32>
-    let entries: UnsafeMutableBufferPointer<UInt32>
+    /// The code-point table's own entries (not copied); `characterTable` keeps them alive.
+    let entries: UnsafeBufferPointer<UInt32>
+    let characterTable: BertCharacterTable
     let sequenceElements: UnsafeMutableBufferPointer<UInt32>
     /// `[start, end)` pairs into `sequenceElements`.
     let sequenceBounds: UnsafeMutableBufferPointer<Int32>
@@ -39,7 +41,8 @@ final class ScanTables: @unchecked Sendable {
         for s in specials { first[Int(s.bytes[0])] = true }
         // ASCII entries also carry "a special token may start here", so the scan tests one loaded value.
         ascii = copy((0..<128).map { table.packedEntry(UInt32($0)) | (first[$0] ? ScanTables.specialStartFlag : 0) })
-        entries = copy(table.entries)
+        characterTable = table
+        entries = table.entries
         sequenceElements = copy(table.sequenceElements)
         sequenceBounds = copy(table.sequenceRanges.flatMap { [$0.lowerBound, $0.upperBound] })
         specialBytes = copy(specials.flatMap(\.bytes))
@@ -62,7 +65,7 @@ final class ScanTables: @unchecked Sendable {
 
     deinit {
         for p in [units, failLink, popStart, popCount, pops] { p.deallocate() }
-        ascii.deallocate(); entries.deallocate(); sequenceElements.deallocate(); sequenceBounds.deallocate()
+        ascii.deallocate(); sequenceElements.deallocate(); sequenceBounds.deallocate()
         specialBytes.deallocate(); specialIndex.deallocate(); specialFirstByte.deallocate()
     }
 }

@@ -10,7 +10,7 @@ extension WordPieceTokenizer {
         let popCount: UnsafeMutablePointer<Int32>
         let pops: UnsafeMutablePointer<Int32>
         let ascii: UnsafeMutablePointer<UInt32>
-        let entries: UnsafeMutablePointer<UInt32>
+        let entries: UnsafePointer<UInt32>
         let sequenceElements: UnsafeMutablePointer<UInt32>
         let sequenceBounds: UnsafeMutablePointer<Int32>
         let specialBytes: UnsafeMutablePointer<UInt8>

@@ -82,7 +82,7 @@ struct TokenizeTransform: LineTransform {
         guard let normalizer = tokenizer.normalizer else { return tokenize(line, into: &output) }
         normalized.removeAll(keepingCapacity: true)
         normalizer.normalize(line, into: &normalized)
-        var text = normalized
+        let text = normalized
         normalized = []
         defer { normalized = text }
         text.withUnsafeBufferPointer { tokenize($0, into: &output) }
