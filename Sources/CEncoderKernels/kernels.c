@@ -2,9 +2,7 @@
 // always-inline body, compiled twice: for baseline x86-64 and with target("avx2,fma"), so the loops
 // vectorize without package-wide compiler flags. The formulas follow Hugging Face transformers'
 // models/bert/modeling_bert.py (erf GELU, post-LayerNorm residual blocks) in our own loop structure.
-#include "CEncoderKernels.h"
-#include <math.h>
-#include <string.h>
+#include "kernels_internal.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 int bk_has_avx2_fma(void) {
@@ -15,69 +13,9 @@ int bk_has_avx2_fma(void) {
     }
     return cached;
 }
-#define BK_VECTOR_ATTR __attribute__((target("avx2,fma")))
 #else
 int bk_has_avx2_fma(void) { return 0; }
-#define BK_VECTOR_ATTR
 #endif
-
-#define BK_INLINE static inline __attribute__((always_inline))
-
-// Defines name_vec (AVX2+FMA), name_base and the exported dispatcher `name` over BODY(args).
-#define BK_DISPATCH(name, params, args)                                                        \
-    BK_VECTOR_ATTR static void name##_vec params { name##_body args; }                         \
-    static void name##_base params { name##_body args; }                                       \
-    void name params {                                                                         \
-        if (bk_has_avx2_fma()) name##_vec args; else name##_base args;                         \
-    }
-
-// exp(x) for x in float range, ~1 ulp on the reduced argument (Cephes-style split of ln 2 and a degree-6
-// polynomial), written without calls so it vectorizes; underflows to exactly 0 below -87.
-BK_INLINE float bk_exp(float x) {
-    float c = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-    float n = __builtin_floorf(c * 1.44269504088896341f + 0.5f);
-    float r = c - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    float z = r * r;
-    float y = 1.9875691500e-4f;
-    y = y * r + 1.3981999507e-3f;
-    y = y * r + 8.3334519073e-3f;
-    y = y * r + 4.1665795894e-2f;
-    y = y * r + 1.6666665459e-1f;
-    y = y * r + 5.0000001201e-1f;
-    y = y * z + r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return x < -87.0f ? 0.0f : y * scale;
-}
-
-// Standard normal CDF Phi(u) = 0.5 (1 + erf(u / sqrt 2)) via Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7),
-// computed on the tail so negative u keeps its relative accuracy. Also returns exp(-u^2/2).
-BK_INLINE float bk_normal_cdf(float u, float *gauss) {
-    float x = fabsf(u) * 0.70710678118654752f;
-    float t = 1.0f / (1.0f + 0.3275911f * x);
-    float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-    float e = bk_exp(-x * x);
-    *gauss = e;
-    float tail = 0.5f * poly * e;
-    return u >= 0.0f ? 1.0f - tail : tail;
-}
-
-// Counter-based hash (Wellons' lowbias32) for dropout masks: no state, so any thread split agrees.
-BK_INLINE uint32_t bk_hash32(uint32_t x) {
-    x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
-    return x;
-}
-// The counter is the element index modulo 2^32 (32-bit lanes keep the loops 8-wide).
-BK_INLINE float bk_keep_scale(uint32_t seedLow, uint32_t seedHigh, uint32_t index, uint32_t threshold, float scale) {
-    uint32_t h = bk_hash32(bk_hash32(index ^ seedLow) + seedHigh);
-    return h >= threshold ? scale : 0.0f;
-}
-BK_INLINE uint32_t bk_threshold(float p) {
-    double t = (double)p * 4294967296.0;
-    return t >= 4294967295.0 ? 0xFFFFFFFFU : (uint32_t)t;
-}
 
 BK_INLINE void bk_bias_gelu_forward_body(float *u, const float *bias, float *g, long rows, long cols) {
     for (long i = 0; i < rows; i++) {
@@ -184,42 +122,6 @@ BK_DISPATCH(bk_layernorm_backward,
             (const float *dy, const float *xhat, const float *rstd, const float *gamma, float *dx, float *dgamma,
              float *dbeta, long rows, long cols),
             (dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, cols))
-
-BK_INLINE void bk_softmax_rows_body(float *s, const float *keyBias, float scale, long rows, long keys) {
-    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
-    #pragma clang fp reassociate(on)
-    for (long i = 0; i < rows; i++) {
-        float *r = s + i * keys, mx = -INFINITY, sum = 0.0f;
-        for (long j = 0; j < keys; j++) {
-            float v = r[j] * scale + keyBias[j];
-            r[j] = v;
-            mx = v > mx ? v : mx;
-        }
-        for (long j = 0; j < keys; j++) {
-            float e = bk_exp(r[j] - mx);
-            r[j] = e;
-            sum += e;
-        }
-        float inv = 1.0f / sum;
-        for (long j = 0; j < keys; j++) r[j] *= inv;
-    }
-}
-BK_DISPATCH(bk_softmax_rows, (float *s, const float *keyBias, float scale, long rows, long keys),
-            (s, keyBias, scale, rows, keys))
-
-BK_INLINE void bk_softmax_backward_body(const float *probs, const float *dropped, float *dp, float scale, long rows,
-                                        long keys) {
-    // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
-    #pragma clang fp reassociate(on)
-    for (long i = 0; i < rows; i++) {
-        const float *pr = probs + i * keys, *dr = dropped + i * keys;
-        float *g = dp + i * keys, dot = 0.0f;
-        for (long j = 0; j < keys; j++) dot += dr[j] * g[j];
-        for (long j = 0; j < keys; j++) g[j] = scale * (dr[j] * g[j] - pr[j] * dot);
-    }
-}
-BK_DISPATCH(bk_softmax_backward, (const float *probs, const float *dropped, float *dp, float scale, long rows, long keys),
-            (probs, dropped, dp, scale, rows, keys))
 
 BK_INLINE void bk_dropout_copy_body(const float *src, float *dst, long n, float p, uint64_t seed, long index0) {
     uint32_t threshold = bk_threshold(p);

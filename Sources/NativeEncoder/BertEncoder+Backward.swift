@@ -87,7 +87,7 @@ extension BertEncoder {
         gemm(m: t, n: h, k: h, a: dX, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
 
         // Attention per (sequence, head), writing dQ, dK, dV into dQKV.
-        attentionBackward(ws, wl, dQKV: dQKV, dContext: dContext, queryRows: s, dropout: attentionP, label: "attention.backward")
+        attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, queryRows: s, dropout: attentionP, label: "attention.backward")
         columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
         gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
         dX.update(from: dSum, count: t * h)
@@ -97,28 +97,21 @@ extension BertEncoder {
     /// Attention backward for every (sequence, head), writing dQ, dK, dV into dQKV. Only the first `queryRows`
     /// query rows carry a gradient: all of them (`sequenceLength`), or the [CLS] row alone (1) for the
     /// pooled-only last layer, where the other rows' gradients are zero and are never computed.
-    func attentionBackward(_ ws: Workspace, _ wl: Workspace.Layer, dQKV: UnsafeMutablePointer<Float>,
+    func attentionBackward(_ ws: Workspace, layer l: Int, dQKV: UnsafeMutablePointer<Float>,
                            dContext: UnsafeMutablePointer<Float>, queryRows r: Int, dropout attentionP: Float, label: String) {
-        let c = configuration, a = ws.arena, h = c.hiddenSize, heads = c.headCount, dh = c.headSize
+        let c = configuration, a = ws.arena, wl = ws.layers[l], h = c.hiddenSize, heads = c.headCount, dh = c.headSize
         let s = ws.sequenceLength
-        let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv]
+        let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv], probsSeed = seed(site: 1 + 3 * l)
         parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
-            let dp = a[ws.threadScratch + w * ws.threadScratchStride]
+            let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
                 let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                 let offset = seq * s * 3 * h + head * dh
-                let q = qkv + offset, dq = dQKV + offset, dc = dContext + seq * s * h + head * dh
-                let probs = a[wl.probs + item * s * s]
-                let used = UnsafePointer(attentionP > 0 ? a[wl.droppedProbs + item * s * s] : probs)
-                BLAS.gemm(transA: false, transB: true, m: r, n: s, k: dh, a: dc, lda: h, b: q + 2 * h, ldb: 3 * h,
-                          beta: 0, c: dp, ldc: s)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: r, a: used, lda: s, b: dc, ldb: h,
-                          beta: 0, c: dq + 2 * h, ldc: 3 * h)
-                bk_softmax_backward(probs, used, dp, scale, r, s)
-                BLAS.gemm(transA: false, transB: false, m: r, n: dh, k: s, a: dp, lda: s, b: q + h, ldb: 3 * h,
-                          beta: 0, c: dq, ldc: 3 * h)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: r, a: dp, lda: s, b: q, ldb: 3 * h,
-                          beta: 0, c: dq + h, ldc: 3 * h)
+                let q = qkv + offset, dq = dQKV + offset
+                bk_attention_backward(
+                    q, q + h, q + 2 * h, 3 * h, s, r, dh, a[wl.probs + item * s * s], scale, attentionP, probsSeed,
+                    item * s * s, dContext + seq * s * h + head * dh, h,
+                    dq, dq + h, dq + 2 * h, scratch)
             }
         }
     }

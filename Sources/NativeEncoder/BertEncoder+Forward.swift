@@ -163,22 +163,14 @@ extension BertEncoder {
         let h = c.hiddenSize, heads = c.headCount, dh = c.headSize, s = ws.sequenceLength
         let qkv = a[wl.qkv], ctx = a[wl.context]
         let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
-        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { _, items in
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
+            let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
                 let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                 let q = qkv + seq * s * 3 * h + head * dh
-                let probs = a[wl.probs + item * s * s]
-                BLAS.gemm(transA: false, transB: true, m: r, n: s, k: dh, a: q, lda: 3 * h, b: q + h, ldb: 3 * h,
-                          beta: 0, c: probs, ldc: s)
-                bk_softmax_rows(probs, a[ws.keyBias + seq * s], scale, r, s)
-                var used = UnsafePointer(probs)
-                if attentionP > 0 {
-                    let dropped = a[wl.droppedProbs + item * s * s]
-                    bk_dropout_copy(probs, dropped, r * s, attentionP, probsSeed, item * s * s)
-                    used = UnsafePointer(dropped)
-                }
-                BLAS.gemm(transA: false, transB: false, m: r, n: dh, k: s, a: used, lda: s, b: q + 2 * h, ldb: 3 * h,
-                          beta: 0, c: ctx + seq * s * h + head * dh, ldc: h)
+                bk_attention_forward(
+                    q, q + h, q + 2 * h, 3 * h, s, r, dh, a[ws.keyBias + seq * s], scale, attentionP, probsSeed,
+                    item * s * s, a[wl.probs + item * s * s], ctx + seq * s * h + head * dh, h, scratch)
             }
         }
     }

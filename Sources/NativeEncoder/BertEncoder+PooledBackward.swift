@@ -63,7 +63,7 @@ extension BertEncoder {
             for r in 0..<t { (dQKV + r * 3 * h).update(repeating: 0, count: h) }
         }
         // Attention: only query row 0 of each (sequence, head) has a gradient.
-        attentionBackward(ws, wl, dQKV: dQKV, dContext: dContext, queryRows: 1,
+        attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, queryRows: 1,
                           dropout: training ? c.attentionDropout : 0, label: "pooled.attention.backward")
         // Q/K/V projections: K and V over every token, Q over the [CLS] rows only (its other rows are zero, so
         // the dense GEMMs would add 2 x T x H x H multiply-adds of zeros); the residual carries dSum on [CLS] rows.

@@ -3,12 +3,12 @@
 /// reused for every later step of that shape. Offsets are in Floats.
 ///
 /// Kept per layer: the layer input x_l [T, H], fused QKV [T, 3H], attention probabilities [B, heads, S, S]
-/// before and after dropout (the backward needs both, never the mask), the context [T, H], the two
+/// (before dropout: the backward hashes the mask again), the context [T, H], the two
 /// LayerNorms' normalized inputs [T, H] and 1/std [T], the post-attention state [T, H], the feed-forward
 /// pre-activation and GELU output [T, I]. T = B x S.
 struct Workspace {
     struct Layer {
-        var qkv = 0, probs = 0, droppedProbs = 0, context = 0, xhat1 = 0, rstd1 = 0, h1 = 0, preGELU = 0, gelu = 0
+        var qkv = 0, probs = 0, context = 0, xhat1 = 0, rstd1 = 0, h1 = 0, preGELU = 0, gelu = 0
         var xhat2 = 0, rstd2 = 0
     }
 
@@ -20,7 +20,8 @@ struct Workspace {
     var layers: [Layer] = []
     // Backward scratch (shared by all layers).
     var dX = 0, dSum = 0, dH1 = 0, dContext = 0, dQKV = 0, dInter = 0, dPooled = 0
-    /// Per-chunk scratch: one S x S block for attention gradients.
+    /// Per-chunk attention scratch: contiguous or transposed copies of one head's Q, K, V, dContext and a
+    /// transposed gradient (5 x S x head size), the dropped probabilities and the score gradient (2 x S x S).
     var threadScratch = 0, threadScratchStride = 0
     /// Partial column sums per block of `Workspace.reductionRows` rows (fixed blocks, so sums do not
     /// depend on the thread count).
@@ -47,8 +48,6 @@ struct Workspace {
             var l = Layer()
             l.qkv = take(t * 3 * h)
             l.probs = take(batchSize * c.headCount * s * s)
-            // Dropped probabilities are kept only when attention dropout is on (else they equal probs).
-            l.droppedProbs = c.attentionDropout > 0 ? take(batchSize * c.headCount * s * s) : l.probs
             l.context = take(t * h)
             l.xhat1 = take(t * h)
             l.rstd1 = take(t)
@@ -67,7 +66,7 @@ struct Workspace {
         dQKV = take(t * 3 * h)
         dInter = take(t * i)
         dPooled = take(batchSize * h)
-        threadScratchStride = (s * s + 15) & ~15
+        threadScratchStride = (2 * s * s + 5 * s * c.headSize + 15) & ~15
         threadScratch = take(threads * BertEncoder.chunksPerWorker * threadScratchStride)
         partialStride = (max(3 * h, i, 2 * h) + 15) & ~15
         partialSums = take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride)

@@ -25,19 +25,26 @@ void bk_bias_dropout_residual_layernorm(const float *a, const float *bias, const
 void bk_layernorm_backward(const float *dy, const float *xhat, const float *rstd, const float *gamma,
                            float *dx, float *dgamma, float *dbeta, long rows, long cols);
 
-/// Attention probabilities in place for one head: rows x keys scores become softmax(scores * scale +
-/// keyBias) per row, where keyBias[j] is 0 for a real key and a large negative for padding.
-void bk_softmax_rows(float *scores, const float *keyBias, float scale, long rows, long keys);
-/// Softmax + dropout backward in place. With P the probabilities, D = dropout(P) (D = P without dropout)
-/// and dp = dLoss/dD on entry, dp becomes dLoss/dscores * scale = scale (D dp - P rowsum(D dp)): since
-/// P dLoss/dP = D dp elementwise, the dropout mask is never needed again.
-void bk_softmax_backward(const float *probs, const float *dropped, float *dp, float scale, long rows, long keys);
-
 /// Inverted dropout with a counter-based mask: x[i] = keep(seed, index0 + i) ? x[i] / (1 - p) : 0.
 /// The same (seed, index) always gives the same mask, whatever the thread split.
 void bk_dropout(float *x, long n, float p, uint64_t seed, long index0);
 /// dst = dropout(src), same mask as bk_dropout.
 void bk_dropout_copy(const float *src, float *dst, long n, float p, uint64_t seed, long index0);
+
+/// Self-attention of one (sequence, head). q, k, v point at the head's first query, key and value (rows `ld`
+/// floats apart, `dh` columns); `rows` query rows (the first ones) attend to `seq` keys. probs (rows x seq) gets
+/// softmax(q k^T * scale + keyBias); context (rows x dh, row stride ldc) = dropout(probs) v, where the dropout
+/// (when prob > 0) uses bk_dropout_copy's mask at flat index index0 + i * seq + j and is not stored.
+/// scratch holds 3 x seq x dh + rows x seq floats.
+void bk_attention_forward(const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
+                          const float *keyBias, float scale, float prob, uint64_t seed, long index0, float *probs,
+                          float *context, long ldc, float *scratch);
+/// Backward of bk_attention_forward from its probs and the same dropout arguments (the mask is hashed again),
+/// and dContext (rows x dh, row stride lddc): writes dq (rows x dh), dk and dv (seq x dh), all with row stride ld.
+/// scratch holds 5 x seq x dh + 2 x rows x seq floats.
+void bk_attention_backward(const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
+                           const float *probs, float scale, float prob, uint64_t seed, long index0,
+                           const float *dContext, long lddc, float *dq, float *dk, float *dv, float *scratch);
 
 /// acc[j] += sum over rows of x[i, j] (bias gradients).
 void bk_column_sums(const float *x, float *acc, long rows, long cols, long ld);
