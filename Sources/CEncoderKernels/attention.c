@@ -8,6 +8,42 @@
 
 typedef float bk_v8 __attribute__((ext_vector_type(8)));
 
+#if defined(__x86_64__) || defined(__i386__)
+#define BK_WIDE_ATTR __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#else
+#define BK_WIDE_ATTR
+#endif
+
+static int bk_cpu_has_avx512(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    static int supported = -1;
+    if (supported < 0) {
+        __builtin_cpu_init();
+        supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    }
+    return supported;
+#else
+    return 0;
+#endif
+}
+
+const char *bk_attention_isa(int allowWide) {
+    return allowWide && bk_cpu_has_avx512() ? "AVX-512" : bk_has_avx2_fma() ? "AVX2+FMA" : "baseline";
+}
+
+// BK_DISPATCH with a third clone on 16-lane vectors, taken when the caller allows it (last argument) and the
+// CPU has AVX-512.
+#define BK_DISPATCH_WIDE(name, params, args)                                                   \
+    BK_WIDE_ATTR static void name##_wide params { name##_body(BK_UNPAREN args, 1); }            \
+    BK_VECTOR_ATTR static void name##_vec params { name##_body(BK_UNPAREN args, 0); }           \
+    static void name##_base params { name##_body(BK_UNPAREN args, 0); }                         \
+    void name(BK_UNPAREN params, int allowWide) {                                              \
+        if (allowWide && bk_cpu_has_avx512()) name##_wide args;                                \
+        else if (bk_has_avx2_fma()) name##_vec args;                                           \
+        else name##_base args;                                                                 \
+    }
+#define BK_UNPAREN(...) __VA_ARGS__
+
 BK_INLINE bk_v8 bk_load8(const float *p) {
     bk_v8 v;
     memcpy(&v, p, sizeof v);
@@ -43,34 +79,75 @@ BK_INLINE void bk_block16(long mr, long kc, const float *a, long ars, long acs, 
     }
 }
 
-// C (m x n, row stride ldc) = A B, or C += A B when add: A(i, k) = a[i * ars + k * acs] is m x kc, B is kc x n
-// with row stride ldb. Column blocks of 16 outside, row blocks of 6 inside, so a K x 16 panel of B stays in L1.
-BK_INLINE void bk_small_gemm(long m, long n, long kc, const float *a, long ars, long acs, const float *b, long ldb,
-                             float *c, long ldc, int add) {
-    // Row blocks of 6, except that a remainder of 1 or 2 rows borrows one block: 7 = 4 + 3 and 8 = 4 + 4 keep
-    // at least 8 independent accumulators (FMA latency x throughput) where 6 + 2 would leave 4.
-    long full = m / 6, rest = m - 6 * full;
-    if (full > 0 && rest > 0 && rest < 3) { full--; rest += 6; }
-    long j = 0;
-    for (; j + 16 <= n; j += 16) {
-        long i = 0;
-        for (long blk = 0; blk < full; blk++, i += 6) bk_block16(6, kc, a + i * ars, ars, acs, b + j, ldb, c + i * ldc + j, ldc, add);
-        for (long left = rest; left > 0;) {
-            long mr = left > 6 ? 4 : left;
-            const float *ai = a + i * ars;
-            float *ci = c + i * ldc + j;
-            switch (mr) {
-            case 6: bk_block16(6, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            case 5: bk_block16(5, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            case 4: bk_block16(4, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            case 3: bk_block16(3, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            case 2: bk_block16(2, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            default: bk_block16(1, kc, ai, ars, acs, b + j, ldb, ci, ldc, add); break;
-            }
-            i += mr;
-            left -= mr;
+typedef float bk_v16 __attribute__((ext_vector_type(16)));
+
+BK_INLINE bk_v16 bk_load16(const float *p) {
+    bk_v16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+BK_INLINE void bk_store16(float *p, bk_v16 v) { memcpy(p, &v, sizeof v); }
+
+// bk_block16 for 32 columns on 16-lane vectors (the AVX-512 clone only, where each bk_v16 is one register).
+BK_INLINE void bk_block32(long mr, long kc, const float *a, long ars, long acs, const float *b, long ldb, float *c,
+                          long ldc, int add) {
+    bk_v16 lo[6], hi[6];
+    for (long r = 0; r < mr; r++) lo[r] = hi[r] = 0.0f;
+    for (long k = 0; k < kc; k++) {
+        bk_v16 b0 = bk_load16(b + k * ldb), b1 = bk_load16(b + k * ldb + 16);
+        const float *ak = a + k * acs;
+        for (long r = 0; r < mr; r++) {
+            float x = ak[r * ars];
+            lo[r] += b0 * x;
+            hi[r] += b1 * x;
         }
     }
+    for (long r = 0; r < mr; r++) {
+        float *cr = c + r * ldc;
+        if (add) {
+            lo[r] += bk_load16(cr);
+            hi[r] += bk_load16(cr + 16);
+        }
+        bk_store16(cr, lo[r]);
+        bk_store16(cr + 16, hi[r]);
+    }
+}
+
+// Runs BLOCK(mr, ...) over row blocks of one column panel: blocks of 6, except that a remainder of 1 or 2 rows
+// borrows one block (7 = 4 + 3, 8 = 4 + 4) to keep at least 8 independent accumulators (FMA latency x
+// throughput) where 6 + 2 would leave 4.
+#define BK_ROW_BLOCKS(BLOCK, m, kc, a, ars, acs, b, ldb, c, ldc, add)                                          \
+    do {                                                                                                      \
+        long full_ = (m) / 6, rest_ = (m) - 6 * full_, i_ = 0;                                                \
+        if (full_ > 0 && rest_ > 0 && rest_ < 3) { full_--; rest_ += 6; }                                     \
+        for (long blk_ = 0; blk_ < full_; blk_++, i_ += 6)                                                    \
+            BLOCK(6, kc, (a) + i_ * (ars), ars, acs, b, ldb, (c) + i_ * (ldc), ldc, add);                     \
+        for (long left_ = rest_; left_ > 0;) {                                                                \
+            long mr_ = left_ > 6 ? 4 : left_;                                                                 \
+            const float *ai_ = (a) + i_ * (ars);                                                              \
+            float *ci_ = (c) + i_ * (ldc);                                                                    \
+            switch (mr_) {                                                                                    \
+            case 6: BLOCK(6, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                                \
+            case 5: BLOCK(5, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                                \
+            case 4: BLOCK(4, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                                \
+            case 3: BLOCK(3, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                                \
+            case 2: BLOCK(2, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                                \
+            default: BLOCK(1, kc, ai_, ars, acs, b, ldb, ci_, ldc, add); break;                               \
+            }                                                                                                 \
+            i_ += mr_;                                                                                        \
+            left_ -= mr_;                                                                                     \
+        }                                                                                                     \
+    } while (0)
+
+// C (m x n, row stride ldc) = A B, or C += A B when add: A(i, k) = a[i * ars + k * acs] is m x kc, B is kc x n
+// with row stride ldb. Column panels outside (32 wide on 16-lane vectors when `wide`, then 16 wide), row
+// blocks inside, so a K x panel slice of B stays in L1.
+BK_INLINE void bk_small_gemm(long m, long n, long kc, const float *a, long ars, long acs, const float *b, long ldb,
+                             float *c, long ldc, int add, int wide) {
+    long j = 0;
+    if (wide)
+        for (; j + 32 <= n; j += 32) BK_ROW_BLOCKS(bk_block32, m, kc, a, ars, acs, b + j, ldb, c + j, ldc, add);
+    for (; j + 16 <= n; j += 16) BK_ROW_BLOCKS(bk_block16, m, kc, a, ars, acs, b + j, ldb, c + j, ldc, add);
     // Leftover columns (n not a multiple of 16): plain dot products.
     for (long i = 0; i < m && j < n; i++) {
         for (long jj = j; jj < n; jj++) {
@@ -100,26 +177,87 @@ BK_INLINE void bk_gather_rows(const float *src, long lds, long rows, long cols, 
     for (long i = 0; i < rows; i++) memcpy(dst + i * cols, src + i * lds, (size_t)cols * sizeof(float));
 }
 
-// Softmax of one row of scores in place: x = softmax(x * scale + keyBias). The max runs on 8 lanes (a scalar
-// max chains every element on the previous one).
+typedef int32_t bk_i8 __attribute__((ext_vector_type(8)));
+
+// bk_exp on 8 lanes, same steps (clamp, Cody-Waite split of ln 2, degree-6 polynomial, exponent bits).
+BK_INLINE bk_v8 bk_exp8(bk_v8 x) {
+    bk_v8 lo = -87.0f, hi = 88.0f;
+    bk_v8 c = __builtin_elementwise_min(__builtin_elementwise_max(x, lo), hi);
+    bk_v8 n = __builtin_elementwise_floor(c * 1.44269504088896341f + 0.5f);
+    bk_v8 r = c - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    bk_v8 z = r * r;
+    bk_v8 y = 1.9875691500e-4f;
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * z + r + 1.0f;
+    bk_i8 bits = (__builtin_convertvector(n, bk_i8) + 127) << 23;
+    bk_v8 scale;
+    memcpy(&scale, &bits, sizeof scale);
+    bk_i8 keep = x >= -87.0f;  // lanes below -87 underflow to exactly 0, as bk_exp
+    bk_i8 out = keep & (bk_i8)(y * scale);
+    bk_v8 result;
+    memcpy(&result, &out, sizeof result);
+    return result;
+}
+
+// Lane reductions in three halving steps (a scalar loop over lanes is a chain of eight).
+BK_INLINE float bk_hmax8(bk_v8 v) {
+    bk_v8 a = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3));
+    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5));
+    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6));
+    return a[0];
+}
+BK_INLINE float bk_hsum8(bk_v8 v) {
+    bk_v8 a = v + __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3);
+    a = a + __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5);
+    a = a + __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6);
+    return a[0];
+}
+
+// Softmax of one row of scores in place: x = softmax(x * scale + keyBias), 8 lanes at a time with two
+// independent per-lane max and sum accumulators (a row is only 16 vectors at S = 128, so the reduction chains,
+// not the arithmetic, set its pace), the tail with bk_exp.
 BK_INLINE void bk_softmax_row(float *x, const float *keyBias, long keys, float scale) {
-    #pragma clang fp reassociate(on)
-    long j = 0;
-    bk_v8 mx8 = -INFINITY;
-    for (; j + 8 <= keys; j += 8) {
+    long j = 0, vec = keys & ~7L, pairs = keys & ~15L;
+    bk_v8 mxa = -INFINITY, mxb = -INFINITY;
+    for (; j < pairs; j += 16) {
+        bk_v8 va = bk_load8(x + j) * scale + bk_load8(keyBias + j);
+        bk_v8 vb = bk_load8(x + j + 8) * scale + bk_load8(keyBias + j + 8);
+        bk_store8(x + j, va);
+        bk_store8(x + j + 8, vb);
+        mxa = __builtin_elementwise_max(mxa, va);
+        mxb = __builtin_elementwise_max(mxb, vb);
+    }
+    for (; j < vec; j += 8) {
         bk_v8 v = bk_load8(x + j) * scale + bk_load8(keyBias + j);
         bk_store8(x + j, v);
-        mx8 = __builtin_elementwise_max(mx8, v);
+        mxa = __builtin_elementwise_max(mxa, v);
     }
-    float mx = -INFINITY;
-    for (int lane = 0; lane < 8; lane++) mx = mx8[lane] > mx ? mx8[lane] : mx;
+    float mx = bk_hmax8(__builtin_elementwise_max(mxa, mxb));
     for (; j < keys; j++) {
         float v = x[j] * scale + keyBias[j];
         x[j] = v;
         mx = v > mx ? v : mx;
     }
-    float sum = 0.0f;
-    for (j = 0; j < keys; j++) {
+    bk_v8 suma = 0.0f, sumb = 0.0f;
+    for (j = 0; j < pairs; j += 16) {
+        bk_v8 ea = bk_exp8(bk_load8(x + j) - mx), eb = bk_exp8(bk_load8(x + j + 8) - mx);
+        bk_store8(x + j, ea);
+        bk_store8(x + j + 8, eb);
+        suma += ea;
+        sumb += eb;
+    }
+    for (; j < vec; j += 8) {
+        bk_v8 e = bk_exp8(bk_load8(x + j) - mx);
+        bk_store8(x + j, e);
+        suma += e;
+    }
+    float sum = bk_hsum8(suma + sumb);
+    for (; j < keys; j++) {
         float e = bk_exp(x[j] - mx);
         x[j] = e;
         sum += e;
@@ -151,21 +289,22 @@ BK_INLINE void bk_softmax_backward_row(const float *p, const float *d, float *g,
 
 BK_INLINE void bk_attention_forward_body(const float *q, const float *k, const float *v, long ld, long seq, long rows,
                                          long dh, const float *keyBias, float scale, float prob, uint64_t seed,
-                                         long index0, float *probs, float *context, long ldc, float *scratch) {
+                                         long index0, float *probs, float *context, long ldc, float *scratch,
+                                         int wide) {
     float *qc = scratch, *kt = qc + seq * dh, *vc = kt + seq * dh, *dropped = vc + seq * dh;
     bk_gather_rows(q, ld, rows, dh, qc);
     bk_transpose(k, ld, seq, dh, kt, seq);
     bk_gather_rows(v, ld, seq, dh, vc);
-    bk_small_gemm(rows, seq, dh, qc, dh, 1, kt, seq, probs, seq, 0);
+    bk_small_gemm(rows, seq, dh, qc, dh, 1, kt, seq, probs, seq, 0, wide);
     for (long i = 0; i < rows; i++) bk_softmax_row(probs + i * seq, keyBias, seq, scale);
     const float *used = probs;
     if (prob > 0.0f) {
         bk_dropout_rows(probs, dropped, rows, seq, prob, seed, index0);
         used = dropped;
     }
-    bk_small_gemm(rows, dh, seq, used, seq, 1, vc, dh, context, ldc, 0);
+    bk_small_gemm(rows, dh, seq, used, seq, 1, vc, dh, context, ldc, 0, wide);
 }
-BK_DISPATCH(bk_attention_forward,
+BK_DISPATCH_WIDE(bk_attention_forward,
             (const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
              const float *keyBias, float scale, float prob, uint64_t seed, long index0, float *probs, float *context,
              long ldc, float *scratch),
@@ -174,7 +313,7 @@ BK_DISPATCH(bk_attention_forward,
 BK_INLINE void bk_attention_backward_body(const float *q, const float *k, const float *v, long ld, long seq, long rows,
                                           long dh, const float *probs, float scale, float prob, uint64_t seed,
                                           long index0, const float *dContext, long lddc, float *dq, float *dk,
-                                          float *dv, float *scratch) {
+                                          float *dv, float *scratch, int wide) {
     float *qc = scratch, *kc = qc + seq * dh, *vt = kc + seq * dh, *dc = vt + seq * dh, *tr = dc + seq * dh;
     float *dp = tr + seq * dh, *dropped = dp + rows * seq;
     const float *used = probs;
@@ -187,17 +326,17 @@ BK_INLINE void bk_attention_backward_body(const float *q, const float *k, const 
     bk_transpose(v, ld, seq, dh, vt, seq);
     bk_gather_rows(dContext, lddc, rows, dh, dc);
     // dD = dC V^T (rows x seq); dV^T = dC^T D (dh x seq, so D is read along its rows), stored transposed.
-    bk_small_gemm(rows, seq, dh, dc, dh, 1, vt, seq, dp, seq, 0);
-    bk_small_gemm(dh, seq, rows, dc, 1, dh, used, seq, tr, seq, 0);
+    bk_small_gemm(rows, seq, dh, dc, dh, 1, vt, seq, dp, seq, 0, wide);
+    bk_small_gemm(dh, seq, rows, dc, 1, dh, used, seq, tr, seq, 0, wide);
     bk_transpose(tr, seq, dh, seq, dv, ld);
     // dScores * scale, in place.
     for (long i = 0; i < rows; i++) bk_softmax_backward_row(probs + i * seq, used + i * seq, dp + i * seq, scale, seq);
     // dQ = dS K (rows x dh); dK^T = Q^T dS (dh x seq), stored transposed.
-    bk_small_gemm(rows, dh, seq, dp, seq, 1, kc, dh, dq, ld, 0);
-    bk_small_gemm(dh, seq, rows, qc, 1, dh, dp, seq, tr, seq, 0);
+    bk_small_gemm(rows, dh, seq, dp, seq, 1, kc, dh, dq, ld, 0, wide);
+    bk_small_gemm(dh, seq, rows, qc, 1, dh, dp, seq, tr, seq, 0, wide);
     bk_transpose(tr, seq, dh, seq, dk, ld);
 }
-BK_DISPATCH(bk_attention_backward,
+BK_DISPATCH_WIDE(bk_attention_backward,
             (const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
              const float *probs, float scale, float prob, uint64_t seed, long index0, const float *dContext,
              long lddc, float *dq, float *dk, float *dv, float *scratch),

@@ -20,10 +20,17 @@ int bk_has_avx2_fma(void) { return 0; }
 BK_INLINE void bk_bias_gelu_forward_body(float *u, const float *bias, float *g, long rows, long cols) {
     for (long i = 0; i < rows; i++) {
         float *ur = u + i * cols, *gr = g + i * cols;
-        for (long j = 0; j < cols; j++) {
-            float v = ur[j] + bias[j], e;
-            ur[j] = v;
-            gr[j] = v * bk_normal_cdf(v, &e);
+        if (bias) {
+            for (long j = 0; j < cols; j++) {
+                float v = ur[j] + bias[j], e;
+                ur[j] = v;
+                gr[j] = v * bk_normal_cdf(v, &e);
+            }
+        } else {
+            for (long j = 0; j < cols; j++) {
+                float e;
+                gr[j] = ur[j] * bk_normal_cdf(ur[j], &e);
+            }
         }
     }
 }

@@ -60,9 +60,12 @@ BK_INLINE uint32_t bk_hash32(uint32_t x) {
     x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
     return x;
 }
-// The counter is the element index modulo 2^32 (32-bit lanes keep the loops 8-wide).
+// The counter is the element index modulo 2^32 (32-bit lanes keep the loops 8-wide). The seed of a site is
+// already a SplitMix64 output, so one hash round over the seeded counter is enough: each site reads the
+// hashed counter sequence from its own random offset (masks are drawn in the forward and again in the backward,
+// so a second round was a measurable share of the attention time).
 BK_INLINE float bk_keep_scale(uint32_t seedLow, uint32_t seedHigh, uint32_t index, uint32_t threshold, float scale) {
-    uint32_t h = bk_hash32(bk_hash32(index ^ seedLow) + seedHigh);
+    uint32_t h = bk_hash32((index ^ seedHigh) + seedLow);
     return h >= threshold ? scale : 0.0f;
 }
 BK_INLINE uint32_t bk_threshold(float p) {

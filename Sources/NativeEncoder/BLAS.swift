@@ -1,3 +1,4 @@
+import CEncoderKernels
 import COpenBLAS
 
 /// The only Swift file that calls OpenBLAS: row-major sgemm, the thread count and the kernel name.
@@ -19,6 +20,16 @@ public enum BLAS {
         guard let name = bk_blas_corename() else { return "unknown" }
         return String(cString: name)
     }
+
+    /// Whether OpenBLAS runs AVX-512 kernels (its SkylakeX, Cooperlake and SapphireRapids families).
+    public static var usesAVX512: Bool {
+        ["skylakex", "cooperlake", "sapphirerapids"].contains(corename.lowercased())
+    }
+
+    /// The instruction set of the encoder's own attention kernels with default settings: AVX-512 exactly when
+    /// OpenBLAS's kernels are AVX-512 (and the CPU has it), so a user's `OPENBLAS_CORETYPE` binds the whole
+    /// encoder; else AVX2+FMA where the CPU has it.
+    public static var encoderKernels: String { String(cString: bk_attention_isa(usesAVX512 ? 1 : 0)) }
 
     /// OpenBLAS's own thread count (the encoder keeps it at 1 and parallelizes by itself).
     public static var threads: Int { Int(bk_blas_get_threads()) }

@@ -102,6 +102,7 @@ extension BertEncoder {
         let c = configuration, a = ws.arena, wl = ws.layers[l], h = c.hiddenSize, heads = c.headCount, dh = c.headSize
         let s = ws.sequenceLength
         let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv], probsSeed = seed(site: 1 + 3 * l)
+        let wide: Int32 = wideVectors ? 1 : 0
         parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
             let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
@@ -111,7 +112,7 @@ extension BertEncoder {
                 bk_attention_backward(
                     q, q + h, q + 2 * h, 3 * h, s, r, dh, a[wl.probs + item * s * s], scale, attentionP, probsSeed,
                     item * s * s, dContext + seq * s * h + head * dh, h,
-                    dq, dq + h, dq + 2 * h, scratch)
+                    dq, dq + h, dq + 2 * h, scratch, wide)
             }
         }
     }

@@ -85,11 +85,9 @@ extension BertEncoder {
             }
             let pl = lay.layers[l], wl = ws.layers[l]
             let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
-            // Q, K, V in one GEMM against the adjacent [3H, H] weights, then the biases.
-            gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, c: qkv, ldc: 3 * h)
-            parallelRanges(t) { _, rows in
-                for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], 3 * h) }
-            }
+            // Q, K, V with their biases in one GEMM against the adjacent [3H, H] weights.
+            gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, bias: p[pl.qkvBias],
+                 c: qkv, ldc: 3 * h)
             // Attention per (sequence, head): scores, masked softmax, dropout (site 1 + 3l), context.
             attentionForward(ws, layer: l, queryRows: s, dropout: attentionP, label: "attention")
             // Attention output: dense, bias, dropout (site 2 + 3l), residual, LayerNorm -> h1.
@@ -104,10 +102,11 @@ extension BertEncoder {
             }
             // Feed-forward: dense + GELU, dense, bias, dropout (site 3 + 3l), residual, LayerNorm -> x[l+1].
             let pre = a[wl.preGELU], act = a[wl.gelu]
-            gemm(transB: true, m: t, n: inner, k: h, a: h1, lda: h, b: p[pl.intermediateWeight], ldb: h, c: pre, ldc: inner)
+            gemm(transB: true, m: t, n: inner, k: h, a: h1, lda: h, b: p[pl.intermediateWeight], ldb: h,
+                 bias: p[pl.intermediateBias], c: pre, ldc: inner)
             parallelRanges(t, label: "gelu") { _, rows in
                 let lo = rows.lowerBound
-                bk_bias_gelu_forward(pre + lo * inner, p[pl.intermediateBias], act + lo * inner, rows.count, inner)
+                bk_bias_gelu_forward(pre + lo * inner, nil, act + lo * inner, rows.count, inner)
             }
             gemm(transB: true, m: t, n: h, k: inner, a: act, lda: inner, b: p[pl.outputWeight], ldb: inner, c: out, ldc: h)
             let seed3 = seed(site: 3 + 3 * l)
@@ -162,7 +161,7 @@ extension BertEncoder {
         let c = configuration, a = ws.arena, wl = ws.layers[l]
         let h = c.hiddenSize, heads = c.headCount, dh = c.headSize, s = ws.sequenceLength
         let qkv = a[wl.qkv], ctx = a[wl.context]
-        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l)
+        let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l), wide: Int32 = wideVectors ? 1 : 0
         parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
             let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
@@ -170,7 +169,7 @@ extension BertEncoder {
                 let q = qkv + seq * s * 3 * h + head * dh
                 bk_attention_forward(
                     q, q + h, q + 2 * h, 3 * h, s, r, dh, a[ws.keyBias + seq * s], scale, attentionP, probsSeed,
-                    item * s * s, a[wl.probs + item * s * s], ctx + seq * s * h + head * dh, h, scratch)
+                    item * s * s, a[wl.probs + item * s * s], ctx + seq * s * h + head * dh, h, scratch, wide)
             }
         }
     }

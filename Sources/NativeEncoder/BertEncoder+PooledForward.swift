@@ -14,12 +14,10 @@ extension BertEncoder {
 
         // Keys and values for every token ([2H, H] rows H..<3H of the fused weight); queries for [CLS] only,
         // since no other query reaches the pooler (other rows' Q columns are left as they are, never read).
-        gemm(transB: true, m: t, n: 2 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight + h * h], ldb: h, c: qkv + h, ldc: 3 * h)
+        gemm(transB: true, m: t, n: 2 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight + h * h], ldb: h, bias: p[pl.qkvBias + h],
+             c: qkv + h, ldc: 3 * h)
         BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: xin, lda: s * h, b: p[pl.qkvWeight], ldb: h,
                   beta: 0, c: qkv, ldc: s * 3 * h)
-        parallelRanges(t) { _, rows in
-            for r in rows { bk_add(qkv + r * 3 * h + h, p[pl.qkvBias + h], 2 * h) }
-        }
         for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], h) }
         attentionForward(ws, layer: l, queryRows: 1, dropout: attentionP, label: "pooled.attention")
         timed("pooled.forward") {

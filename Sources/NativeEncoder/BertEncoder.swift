@@ -41,6 +41,9 @@ public final class BertEncoder {
     public var profiling = false
     /// Seconds spent per phase since profiling was switched on.
     public var profile: [String: Double] = [:]
+    /// Whether the attention kernels may use AVX-512 (where the CPU has it): by default exactly when OpenBLAS
+    /// runs AVX-512 kernels, so `OPENBLAS_CORETYPE=Haswell` keeps the whole encoder on AVX2.
+    var wideVectors: Bool
     /// Word-embedding gradient rows written by the last backward (zeroed before the next one).
     var touchedWordRows: [Int32] = []
 
@@ -52,6 +55,7 @@ public final class BertEncoder {
         self.parameters = FloatArena(count: layout.count)
         self.gradients = FloatArena(count: layout.count)
         BLAS.setThreads(1)
+        self.wideVectors = BLAS.usesAVX512
     }
 
     /// Total number of parameters.
@@ -103,17 +107,22 @@ public final class BertEncoder {
         }
     }
 
-    /// C = op(A) op(B) (+ beta C) with the m rows of C split across workers (one BLAS thread each).
+    /// C = op(A) op(B) (+ beta C) with the m rows of C split across workers (one BLAS thread each). With
+    /// `bias` (n values), every row of C is first set to it and the product added (beta 1): one pass over C
+    /// fewer than OpenBLAS's own zeroing for beta 0 plus a separate bias pass.
     func gemm(
         transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         parallelRanges(m, align: 16, label: transA ? "gemm.weightgrad" : transB ? "gemm.forward" : "gemm.inputgrad") { _, rows in
+            if let bias {
+                for r in rows { (c + r * ldc).update(from: bias, count: n) }
+            }
             BLAS.gemm(
                 transA: transA, transB: transB, m: rows.count, n: n, k: k,
                 a: transA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-                beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+                beta: bias == nil ? beta : 1, c: c + rows.lowerBound * ldc, ldc: ldc)
         }
     }
 

@@ -20,11 +20,12 @@ struct BLASOptions: ParsableArguments {
     /// Worker count to use.
     var workerCount: Int { max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// A line describing the kernels, e.g. "Cooperlake (OPENBLAS_CORETYPE unset, --blas-coretype auto)".
+    /// A line describing the kernels, e.g. "Cooperlake (OPENBLAS_CORETYPE unset, --blas-coretype auto); encoder
+    /// kernels AVX-512".
     var kernelDescription: String {
         let value = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" }
             ?? "OPENBLAS_CORETYPE unset"
-        return "\(BLAS.corename) (\(value), --blas-coretype \(blasCoretype))"
+        return "\(BLAS.corename) (\(value), --blas-coretype \(blasCoretype)); encoder kernels \(BLAS.encoderKernels)"
     }
 
     func validate() throws {

@@ -8,7 +8,7 @@
 /// 1 when the CPU (and OS) support AVX2 and FMA, so the vector clones run.
 int bk_has_avx2_fma(void);
 
-/// u[i,j] += bias[j]; g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
+/// u[i,j] += bias[j] (bias may be NULL: u is then only read); g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
 void bk_bias_gelu_forward(float *u, const float *bias, float *g, long rows, long cols);
 /// d[i] = d[i] * gelu'(u[i]) (d holds dL/dgelu on entry, dL/du on exit).
 void bk_gelu_backward(const float *u, float *d, long n);
@@ -31,20 +31,27 @@ void bk_dropout(float *x, long n, float p, uint64_t seed, long index0);
 /// dst = dropout(src), same mask as bk_dropout.
 void bk_dropout_copy(const float *src, float *dst, long n, float p, uint64_t seed, long index0);
 
+/// The instruction set the attention kernels use for a given allowWide: "AVX-512" (allowed and on the CPU),
+/// "AVX2+FMA" or "baseline".
+const char *bk_attention_isa(int allowWide);
+
 /// Self-attention of one (sequence, head). q, k, v point at the head's first query, key and value (rows `ld`
 /// floats apart, `dh` columns); `rows` query rows (the first ones) attend to `seq` keys. probs (rows x seq) gets
 /// softmax(q k^T * scale + keyBias); context (rows x dh, row stride ldc) = dropout(probs) v, where the dropout
 /// (when prob > 0) uses bk_dropout_copy's mask at flat index index0 + i * seq + j and is not stored.
-/// scratch holds 3 x seq x dh + rows x seq floats.
+/// scratch holds 3 x seq x dh + rows x seq floats. allowWide (0/1) permits the AVX-512 clone where the CPU has
+/// it; NativeEncoder allows it exactly when OpenBLAS runs AVX-512 kernels, so a user's OPENBLAS_CORETYPE choice
+/// (e.g. Haswell) binds the whole encoder.
 void bk_attention_forward(const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
                           const float *keyBias, float scale, float prob, uint64_t seed, long index0, float *probs,
-                          float *context, long ldc, float *scratch);
+                          float *context, long ldc, float *scratch, int allowWide);
 /// Backward of bk_attention_forward from its probs and the same dropout arguments (the mask is hashed again),
 /// and dContext (rows x dh, row stride lddc): writes dq (rows x dh), dk and dv (seq x dh), all with row stride ld.
 /// scratch holds 5 x seq x dh + 2 x rows x seq floats.
 void bk_attention_backward(const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
                            const float *probs, float scale, float prob, uint64_t seed, long index0,
-                           const float *dContext, long lddc, float *dq, float *dk, float *dv, float *scratch);
+                           const float *dContext, long lddc, float *dq, float *dk, float *dv, float *scratch,
+                           int allowWide);
 
 /// acc[j] += sum over rows of x[i, j] (bias gradients).
 void bk_column_sums(const float *x, float *acc, long rows, long cols, long ld);
