@@ -21,8 +21,10 @@ static corename_fn corename_ptr;
 static get_threads_fn get_threads_ptr;
 static set_threads_fn set_threads_ptr;
 static char load_error[512];
+static volatile int load_attempted;
 
 static void load_once(void) {
+    load_attempted = 1;
     const char *names[] = {"libopenblas.so.0", "libopenblas.so",
                            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"};
     void *handle = NULL;
@@ -51,6 +53,8 @@ int bk_blas_load(char *error, int capacity) {
     if (error && capacity > 0) snprintf(error, (size_t)capacity, "%s", load_error);
     return 1;
 }
+
+int bk_blas_is_loaded(void) { return load_attempted; }
 
 const char *bk_blas_corename(void) {
     return bk_blas_load(NULL, 0) == 0 ? corename_ptr() : NULL;

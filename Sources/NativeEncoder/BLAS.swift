@@ -14,6 +14,9 @@ public enum BLAS {
         }
     }
 
+    /// Whether OpenBLAS has been loaded (after which `OPENBLAS_CORETYPE` no longer matters to this process).
+    public static var isLoaded: Bool { bk_blas_is_loaded() != 0 }
+
     /// The kernel family OpenBLAS picked at load time (e.g. "Haswell", "Cooperlake"); set by
     /// `OPENBLAS_CORETYPE` or detected from the CPU.
     public static var corename: String {

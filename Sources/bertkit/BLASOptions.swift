@@ -4,8 +4,9 @@ import NativeEncoder
 
 /// Options shared by the subcommands that run the native encoder: worker threads and the OpenBLAS kernels.
 ///
-/// OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads, so changing it needs a new process:
-/// `--blas-coretype` re-executes bertkit (/proc/self/exe, same arguments) with the variable changed.
+/// OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads. bertkit loads it on first use (dlopen), so
+/// `--blas-coretype` changes the variable in this process before that; were it already loaded, bertkit would
+/// re-execute itself (/proc/self/exe, same arguments) with the variable changed.
 /// - `env` (default): the environment decides; a user's explicit `OPENBLAS_CORETYPE` is always respected.
 /// - `auto`: OpenBLAS detects the CPU (the variable is removed for the re-executed process).
 /// - a name (`Haswell`, `SkylakeX`, `Cooperlake`, ...): that kernel family.
@@ -35,17 +36,20 @@ struct BLASOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Re-executes the process when the requested kernels differ from what the environment loaded; returns
-    /// when no re-exec is needed (or after one already happened). Warns when OpenBLAS ignored a name.
+    /// Sets `OPENBLAS_CORETYPE` for the requested kernels before OpenBLAS loads (or, if it already has,
+    /// re-executes the process with the variable changed). Warns when OpenBLAS ignored a name.
     func applyKernelPolicy() throws {
         let marker = "BERTKIT_BLAS_REEXEC"
         let environment = ProcessInfo.processInfo.environment
         let current = environment["OPENBLAS_CORETYPE"]
-        if environment[marker] != nil {
-            unsetenv(marker)
+        func warnIfIgnored() {
             if blasCoretype != "env", blasCoretype != "auto", BLAS.corename.lowercased() != blasCoretype.lowercased() {
                 FileHandle.standardError.write(Data("bertkit: OpenBLAS chose \(BLAS.corename) kernels, not \(blasCoretype) (unknown name or unsupported CPU)\n".utf8))
             }
+        }
+        if environment[marker] != nil {
+            unsetenv(marker)
+            warnIfIgnored()
             return
         }
         switch blasCoretype {
@@ -56,6 +60,10 @@ struct BLASOptions: ParsableArguments {
         default:
             guard current != blasCoretype else { return }
             setenv("OPENBLAS_CORETYPE", blasCoretype, 1)
+        }
+        if !BLAS.isLoaded {
+            warnIfIgnored()  // loads OpenBLAS, which reads the variable just set
+            return
         }
         setenv(marker, "1", 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]

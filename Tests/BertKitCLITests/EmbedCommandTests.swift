@@ -13,6 +13,28 @@ import Testing
         }
     }
 
+    /// `--blas-coretype` changes OPENBLAS_CORETYPE before OpenBLAS loads (no re-exec needed), the encoder's own
+    /// kernels follow OpenBLAS's instruction set, and every choice gives the same vectors.
+    @Test func blasCoretypeIsAppliedAndReported() throws {
+        let stdin = Data("Persian ads, Portuguese news, English reviews.\n".utf8)
+        func run(_ policy: String, _ variable: String?) throws -> (kernels: String, vector: [Double]) {
+            let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--blas-coretype", policy], stdin: stdin,
+                                environment: ["OPENBLAS_CORETYPE": variable])
+            #expect(r.status == 0, "\(r.stderr)")
+            let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: OpenBLAS ") })
+            return (String(line), try #require(try Self.vectors(r.text).first))
+        }
+        let pinned = try run("env", "Haswell"), named = try run("Haswell", nil), detected = try run("auto", "Haswell")
+        #expect(pinned.kernels.contains("OpenBLAS Haswell (OPENBLAS_CORETYPE=Haswell, --blas-coretype env); encoder kernels AVX2+FMA"))
+        #expect(named.kernels.contains("OpenBLAS Haswell (OPENBLAS_CORETYPE=Haswell, --blas-coretype Haswell); encoder kernels AVX2+FMA"))
+        #expect(detected.kernels.contains("(OPENBLAS_CORETYPE unset, --blas-coretype auto)"))
+        let avx512Core = ["SkylakeX", "Cooperlake", "SapphireRapids"].contains { detected.kernels.contains("OpenBLAS \($0) (") }
+        #expect(detected.kernels.hasSuffix(avx512Core ? "encoder kernels AVX-512, 1 worker thread(s)" : "encoder kernels AVX2+FMA, 1 worker thread(s)"))
+        for other in [named.vector, detected.vector] {
+            #expect(zip(pinned.vector, other).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
+        }
+    }
+
     @Test func meanPoolingMatchesPyTorch() throws {
         let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
         let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--threads", "2"])

@@ -13,6 +13,8 @@ int bk_blas_load(char *error, int capacity);
 
 /// The kernel family OpenBLAS uses (e.g. "Haswell"), or NULL when it is not loaded.
 const char *bk_blas_corename(void);
+/// 1 once a load has been attempted (OpenBLAS reads OPENBLAS_CORETYPE then, and never again).
+int bk_blas_is_loaded(void);
 
 /// OpenBLAS's own thread count (0 when not loaded).
 int bk_blas_get_threads(void);
