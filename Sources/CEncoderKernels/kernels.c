@@ -165,7 +165,9 @@ BK_INLINE void bk_adamw_body(float *param, const float *grad, float *m, float *v
         float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        param[i] = param[i] * decay - stepSize * mi / (sqrtf(vi) * rbc2 + eps);
+        // __builtin_elementwise_sqrt: the correctly rounded square root without sqrtf's errno contract, which
+        // kept this loop scalar (3.4x slower than memory allows).
+        param[i] = param[i] * decay - stepSize * mi / (__builtin_elementwise_sqrt(vi) * rbc2 + eps);
     }
 }
 BK_DISPATCH(bk_adamw,
