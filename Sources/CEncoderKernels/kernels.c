@@ -36,13 +36,19 @@ BK_INLINE void bk_bias_gelu_forward_body(float *u, const float *bias, float *g, 
 }
 BK_DISPATCH(bk_bias_gelu_forward, (float *u, const float *bias, float *g, long rows, long cols), (u, bias, g, rows, cols))
 
-BK_INLINE void bk_gelu_backward_body(const float *u, float *d, long n) {
-    for (long i = 0; i < n; i++) {
-        float e, cdf = bk_normal_cdf(u[i], &e);
-        d[i] *= cdf + u[i] * 0.39894228040143268f * e;
+BK_INLINE void bk_gelu_backward_body(const float *u, float *d, float *dbias, long rows, long cols) {
+    for (long i = 0; i < rows; i++) {
+        const float *ur = u + i * cols;
+        float *dr = d + i * cols;
+        for (long j = 0; j < cols; j++) {
+            float e, cdf = bk_normal_cdf(ur[j], &e);
+            dr[j] *= cdf + ur[j] * 0.39894228040143268f * e;
+        }
+        if (dbias)
+            for (long j = 0; j < cols; j++) dbias[j] += dr[j];
     }
 }
-BK_DISPATCH(bk_gelu_backward, (const float *u, float *d, long n), (u, d, n))
+BK_DISPATCH(bk_gelu_backward, (const float *u, float *d, float *dbias, long rows, long cols), (u, d, dbias, rows, cols))
 
 BK_INLINE void bk_bias_dropout_residual_layernorm_body(
     const float *a, const float *bias, const float *residual, const float *gamma, const float *beta, float eps,
@@ -107,9 +113,12 @@ BK_DISPATCH(bk_bias_dropout_residual_layernorm,
 
 BK_INLINE void bk_layernorm_backward_body(const float *dy, const float *xhat, const float *rstd,
                                           const float *gamma, float *dx, float *dgamma, float *dbeta,
+                                          float *dbranch, float p, uint64_t seed, long index0, float *dbias,
                                           long rows, long cols) {
     // Sums may be reassociated so the reductions vectorize (results then differ only by rounding).
     #pragma clang fp reassociate(on)
+    uint32_t threshold = bk_threshold(p), lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
+    float keepScale = p > 0.0f ? 1.0f / (1.0f - p) : 1.0f;
     for (long i = 0; i < rows; i++) {
         const float *dyr = dy + i * cols, *xr = xhat + i * cols;
         float *dxr = dx + i * cols;
@@ -122,13 +131,34 @@ BK_INLINE void bk_layernorm_backward_body(const float *dy, const float *xhat, co
             dbeta[j] += dyr[j];
         }
         float m1 = s1 / (float)cols, m2 = s2 / (float)cols, r = rstd[i];
-        for (long j = 0; j < cols; j++) dxr[j] = r * (dyr[j] * gamma[j] - m1 - xr[j] * m2);
+        if (!dbranch) {
+            for (long j = 0; j < cols; j++) dxr[j] = r * (dyr[j] * gamma[j] - m1 - xr[j] * m2);
+            continue;
+        }
+        float *br = dbranch + i * cols;
+        uint32_t rowIndex = (uint32_t)(index0 + i * cols);
+        if (p > 0.0f) {
+            for (long j = 0; j < cols; j++) {
+                float v = r * (dyr[j] * gamma[j] - m1 - xr[j] * m2);
+                dxr[j] = v;
+                v *= bk_keep_scale(lo, hi, rowIndex + (uint32_t)j, threshold, keepScale);
+                br[j] = v;
+                dbias[j] += v;
+            }
+        } else {
+            for (long j = 0; j < cols; j++) {
+                float v = r * (dyr[j] * gamma[j] - m1 - xr[j] * m2);
+                dxr[j] = v;
+                br[j] = v;
+                dbias[j] += v;
+            }
+        }
     }
 }
 BK_DISPATCH(bk_layernorm_backward,
             (const float *dy, const float *xhat, const float *rstd, const float *gamma, float *dx, float *dgamma,
-             float *dbeta, long rows, long cols),
-            (dy, xhat, rstd, gamma, dx, dgamma, dbeta, rows, cols))
+             float *dbeta, float *dbranch, float p, uint64_t seed, long index0, float *dbias, long rows, long cols),
+            (dy, xhat, rstd, gamma, dx, dgamma, dbeta, dbranch, p, seed, index0, dbias, rows, cols))
 
 BK_INLINE void bk_dropout_copy_body(const float *src, float *dst, long n, float p, uint64_t seed, long index0) {
     uint32_t threshold = bk_threshold(p);

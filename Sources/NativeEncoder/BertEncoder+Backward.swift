@@ -61,36 +61,33 @@ extension BertEncoder {
         let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
         let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter], dQKV = a[ws.dQKV]
 
-        // Output LayerNorm, then the dropout of the dense branch (site 3 + 3l); dSum also feeds the residual.
+        // Output LayerNorm: its input gradient goes to dH1 (the residual path into the attention block) and, in
+        // the same pass, the dense branch's dropout (site 3 + 3l) to dSum with the output bias gradient.
         layerNormBackward(ws, dy: dX, xhat: a[wl.xhat2], rstd: a[wl.rstd2], gamma: p[pl.outputNormGamma],
-                          dx: dSum, dGamma: g[pl.outputNormGamma], dBeta: g[pl.outputNormBeta])
-        dropoutCopy(dSum, into: dX, count: t * h, p: hiddenP, seed: seed(site: 3 + 3 * l))
-        columnSums(ws, dX, rows: t, cols: h, into: g[pl.outputBias])
-        gemm(transA: true, m: h, n: inner, k: t, a: dX, lda: h, b: a[wl.gelu], ldb: inner, c: g[pl.outputWeight], ldc: inner)
-        gemm(m: t, n: inner, k: h, a: dX, lda: h, b: p[pl.outputWeight], ldb: inner, c: dInter, ldc: inner)
+                          dx: dH1, dGamma: g[pl.outputNormGamma], dBeta: g[pl.outputNormBeta],
+                          branch: (dSum, hiddenP, seed(site: 3 + 3 * l), g[pl.outputBias]))
+        gemm(transA: true, m: h, n: inner, k: t, a: dSum, lda: h, b: a[wl.gelu], ldb: inner, c: g[pl.outputWeight], ldc: inner)
+        gemm(m: t, n: inner, k: h, a: dSum, lda: h, b: p[pl.outputWeight], ldb: inner, c: dInter, ldc: inner)
         let pre = a[wl.preGELU]
-        parallelRanges(t, label: "gelu.backward") { _, rows in
-            bk_gelu_backward(pre + rows.lowerBound * inner, dInter + rows.lowerBound * inner, rows.count * inner)
+        blockReduce(ws, rows: t, label: "gelu.backward", into: [(g[pl.intermediateBias], inner)]) { lo, n, partial in
+            bk_gelu_backward(pre + lo * inner, dInter + lo * inner, partial, n, inner)
         }
-        columnSums(ws, dInter, rows: t, cols: inner, into: g[pl.intermediateBias])
         gemm(transA: true, m: inner, n: h, k: t, a: dInter, lda: inner, b: a[wl.h1], ldb: h, c: g[pl.intermediateWeight], ldc: h)
-        dH1.update(from: dSum, count: t * h)
         gemm(m: t, n: h, k: inner, a: dInter, lda: inner, b: p[pl.intermediateWeight], ldb: h, beta: 1, c: dH1, ldc: h)
 
-        // Attention LayerNorm, dropout of the dense branch (site 2 + 3l), output dense.
+        // Attention LayerNorm: input gradient to dX (the residual path into layer l - 1), the dense branch's
+        // dropout (site 2 + 3l) to dSum with the attention output bias gradient; then the output dense.
         layerNormBackward(ws, dy: dH1, xhat: a[wl.xhat1], rstd: a[wl.rstd1], gamma: p[pl.attentionNormGamma],
-                          dx: dSum, dGamma: g[pl.attentionNormGamma], dBeta: g[pl.attentionNormBeta])
-        dropoutCopy(dSum, into: dX, count: t * h, p: hiddenP, seed: seed(site: 2 + 3 * l))
-        columnSums(ws, dX, rows: t, cols: h, into: g[pl.attentionOutBias])
+                          dx: dX, dGamma: g[pl.attentionNormGamma], dBeta: g[pl.attentionNormBeta],
+                          branch: (dSum, hiddenP, seed(site: 2 + 3 * l), g[pl.attentionOutBias]))
         let dContext = a[ws.dContext]
-        gemm(transA: true, m: h, n: h, k: t, a: dX, lda: h, b: a[wl.context], ldb: h, c: g[pl.attentionOutWeight], ldc: h)
-        gemm(m: t, n: h, k: h, a: dX, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
+        gemm(transA: true, m: h, n: h, k: t, a: dSum, lda: h, b: a[wl.context], ldb: h, c: g[pl.attentionOutWeight], ldc: h)
+        gemm(m: t, n: h, k: h, a: dSum, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
 
         // Attention per (sequence, head), writing dQ, dK, dV into dQKV.
         attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, queryRows: s, dropout: attentionP, label: "attention.backward")
         columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
         gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
-        dX.update(from: dSum, count: t * h)
         gemm(m: t, n: h, k: 3 * h, a: dQKV, lda: 3 * h, b: p[pl.qkvWeight], ldb: h, beta: 1, c: dX, ldc: h)
     }
 
@@ -157,40 +154,55 @@ extension BertEncoder {
         }
     }
 
-    /// out[j] = sum over rows of x[i, j], summed in fixed row blocks so the result ignores the thread count.
-    func columnSums(_ ws: Workspace, _ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+    /// Runs `body(firstRow, rowCount, partial)` over fixed blocks of `Workspace.reductionRows` rows, in parallel,
+    /// each with its own zeroed partial-sum slot; then writes the slots' sums, in block order, to `outputs`
+    /// (consecutive pieces of a slot, `count` floats each). Fixed blocks summed in a fixed order make the
+    /// results independent of the thread count.
+    func blockReduce(
+        _ ws: Workspace, rows: Int, label: String, into outputs: [(UnsafeMutablePointer<Float>, Int)],
+        _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
+    ) {
         let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
-        parallelRanges(blocks, minimumChunk: 1, label: "bias.backward") { _, range in
+        let width = outputs.reduce(0) { $0 + $1.1 }
+        precondition(width <= ws.partialStride, "partial-sum slot too small")
+        parallelRanges(blocks, minimumChunk: 1, label: label) { _, range in
             for k in range {
-                let dst = partial + k * ws.partialStride
-                dst.update(repeating: 0, count: cols)
-                bk_column_sums(x + k * block * cols, dst, min(block, rows - k * block), cols, cols)
+                let slot = partial + k * ws.partialStride
+                slot.update(repeating: 0, count: width)
+                body(k * block, min(block, rows - k * block), slot)
             }
         }
-        out.update(from: partial, count: cols)
-        for k in 1..<max(blocks, 1) { bk_add(out, partial + k * ws.partialStride, cols) }
+        var offset = 0
+        for (out, count) in outputs {
+            out.update(from: partial + offset, count: count)
+            for k in 1..<max(blocks, 1) { bk_add(out, partial + k * ws.partialStride + offset, count) }
+            offset += count
+        }
     }
 
-    /// LayerNorm backward over rows; gamma/beta gradients summed in fixed row blocks, then overwritten.
+    /// out[j] = sum over rows of x[i, j] (a bias gradient).
+    func columnSums(_ ws: Workspace, _ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+        blockReduce(ws, rows: rows, label: "bias.backward", into: [(out, cols)]) { lo, n, partial in
+            bk_column_sums(x + lo * cols, partial, n, cols, cols)
+        }
+    }
+
+    /// LayerNorm backward over all rows, overwriting the gamma/beta gradients. With `branch` (destination,
+    /// dropout rate, seed, bias gradient), the same pass also writes the dense branch below the norm,
+    /// dropout(dx), and overwrites that branch's bias gradient with its column sums.
     func layerNormBackward(
         _ ws: Workspace, dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
         gamma: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
-        dBeta: UnsafeMutablePointer<Float>
+        dBeta: UnsafeMutablePointer<Float>,
+        branch: (UnsafeMutablePointer<Float>, Float, UInt64, UnsafeMutablePointer<Float>)? = nil
     ) {
-        let h = configuration.hiddenSize, rows = ws.batchSize * ws.sequenceLength
-        let block = Workspace.reductionRows, blocks = (rows + block - 1) / block, partial = ws.arena[ws.partialSums]
-        parallelRanges(blocks, minimumChunk: 1, label: "layernorm.backward") { _, range in
-            for k in range {
-                let dst = partial + k * ws.partialStride, lo = k * block, n = min(block, rows - lo)
-                dst.update(repeating: 0, count: 2 * h)
-                bk_layernorm_backward(dy + lo * h, xhat + lo * h, rstd + lo, gamma, dx + lo * h, dst, dst + h, n, h)
-            }
-        }
-        dGamma.update(from: partial, count: h)
-        dBeta.update(from: partial + h, count: h)
-        for k in 1..<max(blocks, 1) {
-            bk_add(dGamma, partial + k * ws.partialStride, h)
-            bk_add(dBeta, partial + k * ws.partialStride + h, h)
+        let h = configuration.hiddenSize
+        var outputs = [(dGamma, h), (dBeta, h)]
+        if let branch { outputs.append((branch.3, h)) }
+        blockReduce(ws, rows: ws.batchSize * ws.sequenceLength, label: "layernorm.backward", into: outputs) { lo, n, partial in
+            bk_layernorm_backward(
+                dy + lo * h, xhat + lo * h, rstd + lo, gamma, dx + lo * h, partial, partial + h,
+                branch.map { $0.0 + lo * h }, branch?.1 ?? 0, branch?.2 ?? 0, lo * h, branch == nil ? nil : partial + 2 * h, n, h)
         }
     }
 }

@@ -21,7 +21,8 @@ extension BertEncoder {
         func normAndDropout(xhat: Int, rstd: Int, gamma: Int, beta: Int, site: Int) {
             partial.update(repeating: 0, count: 2 * h)
             for r in rows {
-                bk_layernorm_backward(dX + r * h, a[xhat + r * h], a[rstd + r], p[gamma], dSum + r * h, partial, partial + h, 1, h)
+                bk_layernorm_backward(dX + r * h, a[xhat + r * h], a[rstd + r], p[gamma], dSum + r * h, partial, partial + h,
+                                      nil, 0, 0, 0, nil, 1, h)
                 if hiddenP > 0 {
                     bk_dropout_copy(dSum + r * h, dX + r * h, h, hiddenP, seed(site: site), r * h)
                 } else {
@@ -44,7 +45,7 @@ extension BertEncoder {
                       beta: 0, c: g[pl.outputWeight], ldc: inner)
             BLAS.gemm(transA: false, transB: false, m: b, n: inner, k: h, a: dX, lda: s * h, b: p[pl.outputWeight], ldb: inner,
                       beta: 0, c: dInter, ldc: s * inner)
-            for r in rows { bk_gelu_backward(a[wl.preGELU + r * inner], dInter + r * inner, inner) }
+            for r in rows { bk_gelu_backward(a[wl.preGELU + r * inner], dInter + r * inner, nil, 1, inner) }
             rowSums(dInter, cols: inner, ld: s * inner, into: g[pl.intermediateBias])
             BLAS.gemm(transA: true, transB: false, m: inner, n: h, k: b, a: dInter, lda: s * inner, b: a[wl.h1], ldb: s * h,
                       beta: 0, c: g[pl.intermediateWeight], ldc: h)

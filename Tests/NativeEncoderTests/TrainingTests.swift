@@ -24,6 +24,37 @@ import Testing
         for entry in one.layout.entries { #expect(one.gradient(named: entry.name) == two.gradient(named: entry.name)) }
     }
 
+    /// With dropout on and a fixed seed, the loss is a deterministic function of the parameters, so the backward
+    /// pass (which draws every mask again from its counter) must match central differences of the forward
+    /// pass along the gradient of tensors behind each dropout site kind: hidden dropout after the attention
+    /// output and the feed-forward output, attention-probability dropout, embedding dropout.
+    @Test(arguments: ["encoder.layer.0.attention.output.dense.bias", "encoder.layer.1.output.dense.bias",
+                      "encoder.layer.2.attention.self.value.bias", "embeddings.LayerNorm.weight"])
+    func dropoutBackwardMatchesFiniteDifferences(tensor: String) throws {
+        let encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        let batch = try EncoderBatch(sequences: [[101, 7592, 2088, 2003, 1037, 3231, 102], [101, 2748, 2017, 102]])
+        let target = [Float](repeating: 0.05, count: 2 * 384)
+        func loss() throws -> Double {
+            try encoder.forward(batch, training: true, dropoutSeed: 21)
+            return try encoder.pooledMSE(target: target).loss
+        }
+        _ = try loss()
+        try encoder.backward(hiddenGradient: nil, pooledGradient: try encoder.pooledMSE(target: target).gradient)
+        let entry = try #require(encoder.layout.entry(named: tensor))
+        let gradient = try #require(encoder.gradient(named: tensor))
+        let norm = gradient.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(norm > 0)
+        let epsilon = 1e-2, weights = encoder.parameters[entry.offset], saved = Array(UnsafeBufferPointer(start: weights, count: entry.count))
+        func shifted(_ sign: Double) throws -> Double {
+            for i in 0..<entry.count { weights[i] = saved[i] + Float(sign * epsilon * Double(gradient[i]) / norm) }
+            defer { for i in 0..<entry.count { weights[i] = saved[i] } }
+            return try loss()
+        }
+        let numeric = (try shifted(1) - shifted(-1)) / (2 * epsilon)
+        print("dropout backward \(tensor): directional derivative \(numeric), gradient norm \(norm)")
+        #expect(abs(numeric - norm) <= 0.005 * norm, "\(tensor): directional derivative \(numeric) vs gradient norm \(norm)")
+    }
+
     @Test func adamWStepLowersTheLoss() throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
         var config = AdamW.Configuration()

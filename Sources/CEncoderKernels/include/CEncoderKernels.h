@@ -10,8 +10,9 @@ int bk_has_avx2_fma(void);
 
 /// u[i,j] += bias[j] (bias may be NULL: u is then only read); g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
 void bk_bias_gelu_forward(float *u, const float *bias, float *g, long rows, long cols);
-/// d[i] = d[i] * gelu'(u[i]) (d holds dL/dgelu on entry, dL/du on exit).
-void bk_gelu_backward(const float *u, float *d, long n);
+/// d = d * gelu'(u) for rows x cols (d holds dL/dgelu on entry, dL/du on exit); when dbias is not NULL,
+/// adds the column sums of the result to it (the bias gradient, in the same pass).
+void bk_gelu_backward(const float *u, float *d, float *dbias, long rows, long cols);
 
 /// s = dropout(a + bias) + residual per row (bias/residual may be NULL, dropout off when p == 0), then
 /// LayerNorm: xhat = (s - mean) * rstd, y = xhat * gamma + beta. Stores xhat and rstd for the backward.
@@ -22,8 +23,11 @@ void bk_bias_dropout_residual_layernorm(const float *a, const float *bias, const
                                         float *xhat, float *rstd, float *y, long rows, long cols);
 /// LayerNorm backward for rows: dx = rstd (dxh - mean(dxh) - xhat mean(dxh xhat)), dxh = dy gamma;
 /// adds sum(dy xhat) to dgamma and sum(dy) to dbeta (partial sums: callers give each thread its own).
+/// With dbranch (else NULL), also the residual block's dense branch in the same pass: dbranch = dropout(dx)
+/// (mask at index0 + i * cols + j, a copy when p == 0) and dbias += its column sums.
 void bk_layernorm_backward(const float *dy, const float *xhat, const float *rstd, const float *gamma,
-                           float *dx, float *dgamma, float *dbeta, long rows, long cols);
+                           float *dx, float *dgamma, float *dbeta, float *dbranch, float p, uint64_t seed,
+                           long index0, float *dbias, long rows, long cols);
 
 /// Inverted dropout with a counter-based mask: x[i] = keep(seed, index0 + i) ? x[i] / (1 - p) : 0.
 /// The same (seed, index) always gives the same mask, whatever the thread split.
