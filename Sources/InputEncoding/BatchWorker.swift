@@ -51,9 +51,16 @@ struct BatchWorker<T: LineTransform> {
                 failure = Failure(lineIndex: lines, byteOffset: start, kind: .transform("\(error)"))
                 return
             }
-            output.append(0x0A)
+            if !T.defersOutput { output.append(0x0A) }
             lines &+= 1
             start = end + 1
+        }
+        guard T.defersOutput, lines > 0 else { return }
+        do {
+            try transform.finishChunk(into: &output)
+        } catch {
+            // A deferred failure belongs to the chunk; it is reported at the chunk's first line.
+            failure = Failure(lineIndex: 0, byteOffset: 0, kind: .transform("in the \(lines) lines from here: \(error)"))
         }
     }
 

@@ -9,8 +9,21 @@ import Darwin
 
 /// A per-line transform run by `LinePipeline`: one instance per thread, so it may keep scratch state.
 public protocol LineTransform {
-    /// Appends the output for one valid UTF-8 line (without its newline) to `output`, without a newline.
+    /// Whether outputs are deferred to `finishChunk` (default false). A deferring transform writes nothing in
+    /// `transform(line:into:)` and, in `finishChunk`, one output line (newline included) per line it was given,
+    /// in order: for work that is cheaper in batches, such as one encoder pass over many lines.
+    static var defersOutput: Bool { get }
+    /// Appends the output for one valid UTF-8 line (without its newline) to `output`, without a newline
+    /// (nothing, for a deferring transform).
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws
+    /// Called after the last line of each chunk (a chunk holds at most about `blockSize` input bytes, which
+    /// bounds what a deferring transform keeps). Default: nothing.
+    mutating func finishChunk(into output: inout [UInt8]) throws
+}
+
+extension LineTransform {
+    public static var defersOutput: Bool { false }
+    public mutating func finishChunk(into output: inout [UInt8]) throws {}
 }
 
 /// Streams a line-oriented input through a `LineTransform` on several threads, keeping line order.

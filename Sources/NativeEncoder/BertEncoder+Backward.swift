@@ -9,6 +9,9 @@ extension BertEncoder {
     /// - Throws: `NativeEncoderError.invalidBatch` before any forward pass or when sizes disagree.
     public func backward(hiddenGradient: [Float]?, pooledGradient: [Float]?) throws {
         guard let ws = workspace else { throw NativeEncoderError.invalidBatch(reason: "run forward before backward") }
+        guard ws.forBackward else {
+            throw NativeEncoderError.invalidBatch(reason: "the last forward pass was inference-only (inferenceOnly is set); it kept nothing to back-propagate")
+        }
         let h = configuration.hiddenSize, t = ws.batchSize * ws.sequenceLength
         if let g = hiddenGradient, g.count != t * h {
             throw NativeEncoderError.invalidBatch(reason: "hidden gradient has \(g.count) values, expected \(t * h)")

@@ -24,9 +24,15 @@ extension BertEncoder {
         if let bad = batch.tokenTypeIDs.first(where: { $0 < 0 || Int($0) >= c.typeVocabularySize }) {
             throw NativeEncoderError.invalidBatch(reason: "token type \(bad) is outside 0..<\(c.typeVocabularySize)")
         }
-        if workspace?.batchSize != batch.batchSize || workspace?.sequenceLength != batch.sequenceLength {
-            workspace = nil  // release the old plan before allocating the new one
-            workspace = Workspace(c, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, threads: threads)
+        if workspace?.batchSize != batch.batchSize || workspace?.sequenceLength != batch.sequenceLength
+            || workspace?.forBackward != !inferenceOnly {
+            // A plan for the new shape reuses the old arena when it is big enough (batches of varying length,
+            // as in `bertkit embed`), else the old one is released before the new one is allocated.
+            var old = workspace?.arena
+            workspace = nil
+            workspace = Workspace(
+                c, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, threads: threads,
+                forBackward: !inferenceOnly, reusing: &old)
         }
         guard let ws = workspace else { return }
         stepSeed = dropoutSeed

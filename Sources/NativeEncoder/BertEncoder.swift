@@ -25,7 +25,8 @@ public final class BertEncoder {
     /// Worker count for GEMM blocks and kernels (1 = everything on the calling thread).
     public let threads: Int
     let parameters: FloatArena
-    let gradients: FloatArena
+    /// Allocated on first use (a backward pass or `gradient(named:)`), so inference never holds it.
+    private(set) lazy var gradients = FloatArena(count: layout.count)
     var workspace: Workspace?
     /// Dropout seed of the last forward pass, reused by its backward pass.
     var stepSeed: UInt64 = 0
@@ -37,6 +38,9 @@ public final class BertEncoder {
     /// When true (default), a backward without a hidden-state gradient runs the last layer on the [CLS] rows
     /// only (`backLastLayerPooledOnly`); false forces the dense path (same results up to rounding).
     public var sparsePooledBackward = true
+    /// When true, forward passes keep nothing for a backward pass (inference: `bertkit embed`): one set of layer
+    /// buffers serves every layer, a plan about `layerCount` times smaller; `backward` then throws.
+    public var inferenceOnly = false
     /// When true, forward/backward add the wall time of each phase to `profile` (seconds by phase name).
     public var profiling = false
     /// Seconds spent per phase since profiling was switched on.
@@ -53,7 +57,6 @@ public final class BertEncoder {
         self.layout = ParameterLayout(configuration)
         self.threads = max(1, threads)
         self.parameters = FloatArena(count: layout.count)
-        self.gradients = FloatArena(count: layout.count)
         BLAS.setThreads(1)
         self.wideVectors = BLAS.usesAVX512
     }

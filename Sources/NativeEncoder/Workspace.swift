@@ -13,6 +13,8 @@ struct Workspace {
     }
 
     let batchSize: Int, sequenceLength: Int, threads: Int
+    /// Whether the plan keeps what a backward pass needs (false: inference only).
+    let forBackward: Bool
     let arena: FloatArena
     var keyBias = 0, embeddingXhat = 0, embeddingRstd = 0, pooled = 0
     /// x[l] = input of layer l; x[layerCount] = last hidden state.
@@ -28,7 +30,16 @@ struct Workspace {
     var partialSums = 0, partialStride = 0
     static let reductionRows = 128
 
-    init(_ c: BertConfiguration, batchSize: Int, sequenceLength: Int, threads: Int) {
+    /// Lays out the plan. `reusing` is an earlier plan's arena: kept when it holds enough floats (every buffer
+    /// is written before it is read, so stale contents do not matter), else set to nil, releasing it before
+    /// the new arena is allocated when the caller held the last reference.
+    ///
+    /// With `forBackward` false (inference), nothing is kept for a backward pass: all layers share one set of
+    /// layer buffers, layer inputs alternate between two buffers, the LayerNorm statistics go to one scratch
+    /// and no gradient buffers exist, a plan about `layerCount` times smaller.
+    init(_ c: BertConfiguration, batchSize: Int, sequenceLength: Int, threads: Int, forBackward: Bool = true,
+         reusing: inout FloatArena?) {
+        self.forBackward = forBackward
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.threads = threads
@@ -41,38 +52,56 @@ struct Workspace {
             return offset
         }
         keyBias = take(batchSize * s)
-        embeddingXhat = take(t * h)
-        embeddingRstd = take(t)
-        for _ in 0...c.layerCount { x.append(take(t * h)) }
-        for _ in 0..<c.layerCount {
+        let normScratch = take(t * h), rstdScratch = take(t)
+        embeddingXhat = normScratch
+        embeddingRstd = rstdScratch
+        func layer() -> Layer {
             var l = Layer()
             l.qkv = take(t * 3 * h)
             l.probs = take(batchSize * c.headCount * s * s)
             l.context = take(t * h)
-            l.xhat1 = take(t * h)
-            l.rstd1 = take(t)
+            l.xhat1 = forBackward ? take(t * h) : normScratch
+            l.rstd1 = forBackward ? take(t) : rstdScratch
             l.h1 = take(t * h)
             l.preGELU = take(t * i)
             l.gelu = take(t * i)
-            l.xhat2 = take(t * h)
-            l.rstd2 = take(t)
-            layers.append(l)
+            l.xhat2 = forBackward ? take(t * h) : normScratch
+            l.rstd2 = forBackward ? take(t) : rstdScratch
+            return l
+        }
+        if forBackward {
+            for _ in 0...c.layerCount { x.append(take(t * h)) }
+            for _ in 0..<c.layerCount { layers.append(layer()) }
+        } else {
+            let pair = [take(t * h), take(t * h)]
+            x = (0...c.layerCount).map { pair[$0 % 2] }
+            layers = Array(repeating: layer(), count: c.layerCount)
         }
         pooled = take(batchSize * h)
-        dX = take(t * h)
-        dSum = take(t * h)
-        dH1 = take(t * h)
-        dContext = take(t * h)
-        dQKV = take(t * 3 * h)
-        dInter = take(t * i)
-        dPooled = take(batchSize * h)
+        if forBackward {
+            dX = take(t * h)
+            dSum = take(t * h)
+            dH1 = take(t * h)
+            dContext = take(t * h)
+            dQKV = take(t * 3 * h)
+            dInter = take(t * i)
+            dPooled = take(batchSize * h)
+        }
         threadScratchStride = (2 * s * s + 5 * s * c.headSize + 15) & ~15
         threadScratch = take(threads * BertEncoder.chunksPerWorker * threadScratchStride)
         partialStride = (max(3 * h, i, 2 * h) + 15) & ~15
-        partialSums = take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride)
-        arena = FloatArena(count: size)
+        partialSums = forBackward ? take((t + Self.reductionRows - 1) / Self.reductionRows * partialStride) : 0
+        if let old = reusing, old.count >= size {
+            arena = old
+        } else {
+            reusing = nil
+            arena = FloatArena(count: size)
+        }
+        planFloats = size
     }
 
-    /// Bytes held by the plan.
+    /// Floats the plan uses (the arena may be larger when reused).
+    let planFloats: Int
+    /// Bytes held by the plan's arena.
     var byteCount: Int { arena.count * 4 }
 }

@@ -11,7 +11,7 @@ struct EmbedCommand: ParsableCommand {
         abstract: "Embed text with a BERT model folder on the native OpenBLAS encoder, one JSON array per line.",
         discussion: """
             Each line is tokenized (uncased WordPiece from MODEL/vocab.txt), wrapped in [CLS] ... [SEP], cut to \
-            --max-length tokens, encoded, and pooled: mean over the tokens (as sentence-transformers does for \
+            --max-length tokens, encoded (--batch-size lines of similar length per pass, padded and masked), and pooled: mean over the tokens (as sentence-transformers does for \
             all-MiniLM-L6-v2) or the [CLS] hidden state. No L2 normalization unless --normalize. The OpenBLAS \
             kernels in use are reported on standard error.
             """)
@@ -24,12 +24,15 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Longest sequence in tokens, [CLS] and [SEP] included (default: 128, at most the model's positions).")
     var maxLength: Int?
     @Flag(help: "Scale every embedding to unit L2 norm.") var normalize = false
+    @Option(help: "Lines per encoder pass; lines are grouped by length within each input block of about 1 MiB.")
+    var batchSize: Int = 32
     @OptionGroup var io: LineIOOptions
     @OptionGroup var blas: BLASOptions
 
     func run() throws {
         try blas.applyKernelPolicy()
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
+        encoder.inferenceOnly = true  // forward passes only: one set of layer buffers
         let config = encoder.configuration
         let vocabPath = model + "/vocab.txt"
         let vocabulary = try Vocabulary(contentsOf: vocabPath)
@@ -39,6 +42,7 @@ struct EmbedCommand: ParsableCommand {
         guard let cls = vocabulary.id(of: "[CLS]"), let sep = vocabulary.id(of: "[SEP]") else {
             throw ValidationError("\(vocabPath) lacks [CLS] or [SEP]; a BERT vocabulary is needed")
         }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         let length = maxLength ?? min(128, config.maxPositions)
         guard length >= 2, length <= config.maxPositions else {
             throw ValidationError("--max-length must be in 2...\(config.maxPositions) (the model's positions)")
@@ -49,43 +53,63 @@ struct EmbedCommand: ParsableCommand {
         let pipeline = LinePipeline(configuration: .init(threads: 1, lossy: io.lossy))
         let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output) {
             EmbedTransform(encoder: encoder, tokenizer: tokenizer, cls: cls, sep: sep, maxLength: length,
-                           pooling: pooling, normalize: normalize)
+                           pooling: pooling, normalize: normalize, batchSize: batchSize)
         }
         printError("embed: \(stats.lines) lines in \(format(stats.seconds, 3)) s")
     }
 }
 
-/// Tokenizes, encodes and pools one line, appending its JSON array.
+/// Tokenizes each line; at the end of each pipeline chunk, encodes the chunk's lines in batches of similar
+/// length (sorted by token count, so padding stays small) and writes every line's JSON array in input order.
 struct EmbedTransform: LineTransform {
+    static var defersOutput: Bool { true }
+
     let encoder: BertEncoder
     let tokenizer: WordPieceTokenizer
     let cls: Int32, sep: Int32, maxLength: Int
     let pooling: EmbedCommand.Pooling
     let normalize: Bool
-    var ids: [Int32] = []
+    let batchSize: Int
+    /// Token ids of the chunk's lines so far, [CLS] ... [SEP], cut to maxLength.
+    var pending: [[Int32]] = []
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
-        ids.removeAll(keepingCapacity: true)
-        ids.append(cls)
+        var ids: [Int32] = [cls]
         tokenizer.tokenize(utf8: line, into: &ids)
         if ids.count > maxLength - 1 { ids.removeLast(ids.count - (maxLength - 1)) }
         ids.append(sep)
-        let batch = try EncoderBatch(sequences: [ids])
-        try encoder.forward(batch)
-        var vector: [Float]
-        switch pooling {
-        case .mean: vector = encoder.meanPooled(batch)[0]
-        case .cls: vector = Array(encoder.lastHiddenState().prefix(encoder.configuration.hiddenSize))
+        pending.append(ids)
+    }
+
+    mutating func finishChunk(into output: inout [UInt8]) throws {
+        defer { pending.removeAll(keepingCapacity: true) }
+        let h = encoder.configuration.hiddenSize
+        var vectors = [[Float]](repeating: [], count: pending.count)
+        let order = pending.indices.sorted { pending[$0].count < pending[$1].count }
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(start + batchSize, order.count)])
+            let batch = try EncoderBatch(sequences: members.map { pending[$0] })
+            try encoder.forward(batch)
+            switch pooling {
+            case .mean:
+                for (k, vector) in encoder.meanPooled(batch).enumerated() { vectors[members[k]] = vector }
+            case .cls:
+                let hidden = encoder.lastHiddenState(), s = batch.sequenceLength
+                for (k, line) in members.enumerated() { vectors[line] = Array(hidden[k * s * h..<(k * s + 1) * h]) }
+            }
         }
-        if normalize {
-            let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-            if norm > 0 { vector = vector.map { $0 / norm } }
+        for var vector in vectors {
+            if normalize {
+                let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                if norm > 0 { vector = vector.map { $0 / norm } }
+            }
+            output.append(0x5B)
+            for (k, v) in vector.enumerated() {
+                if k > 0 { output.append(0x2C) }
+                output.append(contentsOf: v.description.utf8)
+            }
+            output.append(0x5D)
+            output.append(0x0A)
         }
-        output.append(0x5B)
-        for (k, v) in vector.enumerated() {
-            if k > 0 { output.append(0x2C) }
-            output.append(contentsOf: v.description.utf8)
-        }
-        output.append(0x5D)
     }
 }

@@ -35,6 +35,23 @@ import Testing
         }
     }
 
+    /// Lines are encoded in length-sorted padded batches; every batch size must give each line the vector it gets
+    /// alone, in input order (batch size 2 also makes consecutive passes change shape, reusing the arena).
+    @Test func batchingKeepsVectorsAndOrder() throws {
+        let input = try String(contentsOf: Self.fixtures.appendingPathComponent("embed-input.txt"), encoding: .utf8)
+        let lines = input + "ok\n" + String(repeating: "a much longer line about Persian ads and Portuguese news ", count: 12)
+            + "\nshort one\n"
+        let stdin = Data(lines.utf8)
+        let alone = try Self.vectors(try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--batch-size", "1"], stdin: stdin).text)
+        #expect(alone.count == 6)
+        for size in ["2", "32"] {
+            let batched = try Self.vectors(try CLI.run(["embed", "--model", Self.model, "--threads", "2", "--batch-size", size], stdin: stdin).text)
+            #expect(batched.count == alone.count)
+            let error = zip(alone, batched).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 1
+            #expect(error < 1e-5, "batch size \(size): max abs diff \(error)")
+        }
+    }
+
     @Test func meanPoolingMatchesPyTorch() throws {
         let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
         let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--threads", "2"])

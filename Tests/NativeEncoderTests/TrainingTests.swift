@@ -55,6 +55,18 @@ import Testing
         #expect(abs(numeric - norm) <= 0.005 * norm, "\(tensor): directional derivative \(numeric) vs gradient norm \(norm)")
     }
 
+    /// An inference-only forward pass (one shared set of layer buffers) gives the same outputs and refuses a backward.
+    @Test func inferenceOnlyPlanMatchesAndRefusesBackward() throws {
+        let training = try BertEncoder(directory: Paths.model, threads: 2), encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        try training.forward(Self.batch())
+        let full = training.lastHiddenState(), fullBytes = training.activationBytes
+        encoder.inferenceOnly = true
+        try encoder.forward(Self.batch())
+        #expect(encoder.lastHiddenState() == full)
+        #expect(encoder.activationBytes * 3 < fullBytes, "\(encoder.activationBytes) vs \(fullBytes)")
+        #expect(throws: NativeEncoderError.self) { try encoder.backward(hiddenGradient: nil, pooledGradient: nil) }
+    }
+
     @Test func adamWStepLowersTheLoss() throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
         var config = AdamW.Configuration()
