@@ -295,6 +295,25 @@ BK_INLINE void bk_softmax_backward_row(const float *p, const float *d, float *g,
     for (long j = 0; j < keys; j++) g[j] = scale * (d[j] * g[j] - p[j] * dot);
 }
 
+// One query row's attention probabilities from its raw scores (q . k, unscaled): x becomes
+// softmax(x * scale + keyBias); dropped gets dropout(x) (mask at index0 + j; a copy when prob == 0).
+BK_INLINE void bk_attention_row_body(float *x, const float *keyBias, long keys, float scale, float prob, uint64_t seed,
+                                     long index0, float *dropped, int recompute) {
+    if (!recompute) bk_softmax_row(x, keyBias, keys, scale);
+    if (prob > 0.0f) bk_dropout_rows(x, dropped, 1, keys, prob, seed, index0);
+    else memcpy(dropped, x, (size_t)keys * sizeof(float));
+}
+BK_DISPATCH(bk_attention_row,
+            (float *x, const float *keyBias, long keys, float scale, float prob, uint64_t seed, long index0,
+             float *dropped, int recompute),
+            (x, keyBias, keys, scale, prob, seed, index0, dropped, recompute))
+
+BK_INLINE void bk_attention_row_backward_body(const float *p, const float *d, float *g, float scale, long keys) {
+    bk_softmax_backward_row(p, d, g, scale, keys);
+}
+BK_DISPATCH(bk_attention_row_backward, (const float *p, const float *d, float *g, float scale, long keys),
+            (p, d, g, scale, keys))
+
 BK_INLINE void bk_attention_forward_body(const float *q, const float *k, const float *v, long ld, long seq, long rows,
                                          long dh, const float *keyBias, float scale, float prob, uint64_t seed,
                                          long index0, float *probs, float *context, long ldc, float *scratch,

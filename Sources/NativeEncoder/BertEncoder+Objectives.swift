@@ -28,8 +28,8 @@ extension BertEncoder {
     }
 
     /// Matrix-multiply FLOPs one training step executes (forward + backward, backward = 2x forward per GEMM).
-    /// With `pooledOnly` the last layer runs on the [CLS] rows (queries too; all keys and values still projected), so
-    /// fewer FLOPs are executed than the model's nominal 3 x forward.
+    /// With `pooledOnly` the last layer runs on the [CLS] rows, its attention in input space without key and value
+    /// projections, so fewer FLOPs are executed than the model's nominal 3 x forward.
     public func trainingStepFLOPs(batchSize: Int, sequenceLength: Int, pooledOnly: Bool) -> Double {
         let nominal = 3 * forwardMatmulFLOPs(batchSize: batchSize, sequenceLength: sequenceLength)
         guard pooledOnly, configuration.layerCount > 0 else { return nominal }
@@ -37,8 +37,13 @@ extension BertEncoder {
         let t = Double(batchSize * sequenceLength), b = Double(batchSize), h = Double(c.hiddenSize)
         let i = Double(c.intermediateSize), s = Double(sequenceLength), heads = Double(c.headCount), dh = Double(c.headSize)
         let fullLayer = 2 * t * h * 3 * h + 2 * 2 * b * heads * s * s * dh + 2 * t * h * h + 2 * 2 * t * h * i
-        let lastLayer = 2 * t * h * 2 * h + 2 * b * h * h + 2 * 2 * b * heads * s * dh + 2 * b * h * h + 2 * 2 * b * h * i
-        return nominal - 3 * (fullLayer - lastLayer)
+        // Pooled-only last layer (BertEncoder+PooledAttention.swift, PooledForward/PooledBackward), per product:
+        // forward: q, u, scores, y, context, output dense (b h h, b h h, b heads s h, b heads s h, b h h, b h h)
+        // and the feed-forward (2 b h i); backward: the dense blocks twice, values (dW_v, dy), u and y again, dd,
+        // du, two dx products, keys (dW_k, dq), queries (dW_q, dx).
+        let forwardLast = 2 * (4 * b * h * h + 2 * b * heads * s * h + 2 * b * h * i)
+        let backwardLast = 2 * (9 * b * h * h + 4 * b * h * i + 5 * b * heads * s * h)
+        return nominal - 3 * fullLayer + forwardLast + backwardLast
     }
 
     /// Measures sgemm GFLOP/s at an [m x k] x [k x n] shape split over `threads` (as the encoder splits

@@ -13,7 +13,7 @@ extension BertEncoder {
         let h = c.hiddenSize, inner = c.intermediateSize
         let s = ws.sequenceLength, b = ws.batchSize, t = b * s
         let hiddenP = training ? c.hiddenDropout : 0
-        let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter], dQKV = a[ws.dQKV]
+        let dX = a[ws.dX], dSum = a[ws.dSum], dH1 = a[ws.dH1], dInter = a[ws.dInter]
         let dContext = a[ws.dContext], partial = a[ws.partialSums]
         let rows = (0..<b).map { $0 * s }  // the [CLS] rows
 
@@ -60,23 +60,10 @@ extension BertEncoder {
                       beta: 0, c: g[pl.attentionOutWeight], ldc: h)
             BLAS.gemm(transA: false, transB: false, m: b, n: h, k: h, a: dX, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
                       beta: 0, c: dContext, ldc: s * h)
-            // Queries other than [CLS] get no gradient.
-            for r in 0..<t { (dQKV + r * 3 * h).update(repeating: 0, count: h) }
         }
-        // Attention: only query row 0 of each (sequence, head) has a gradient.
-        attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, queryRows: 1,
-                          dropout: training ? c.attentionDropout : 0, label: "pooled.attention.backward")
-        // Q/K/V projections: K and V over every token, Q over the [CLS] rows only (its other rows are zero, so
-        // the dense GEMMs would add 2 x T x H x H multiply-adds of zeros); the residual carries dSum on [CLS] rows.
-        let x = a[ws.x[l]], w = p[pl.qkvWeight], dW = g[pl.qkvWeight]
-        columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
-        gemm(transA: true, m: 2 * h, n: h, k: t, a: dQKV + h, lda: 3 * h, b: x, ldb: h, c: dW + h * h, ldc: h)
-        BLAS.gemm(transA: true, transB: false, m: h, n: h, k: b, a: dQKV, lda: s * 3 * h, b: x, ldb: s * h,
-                  beta: 0, c: dW, ldc: h)
+        // Attention of the [CLS] queries; dX starts as the residual (dSum on the [CLS] rows, zero elsewhere).
         dX.update(repeating: 0, count: t * h)
         for r in rows { (dX + r * h).update(from: dSum + r * h, count: h) }
-        gemm(m: t, n: h, k: 2 * h, a: dQKV + h, lda: 3 * h, b: w + h * h, ldb: h, beta: 1, c: dX, ldc: h)
-        BLAS.gemm(transA: false, transB: false, m: b, n: h, k: h, a: dQKV, lda: s * 3 * h, b: w, ldb: h,
-                  beta: 1, c: dX, ldc: s * h)
+        pooledAttentionBackward(ws, dContext: dContext, dropout: training ? c.attentionDropout : 0)
     }
 }

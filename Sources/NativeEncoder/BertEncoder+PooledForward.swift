@@ -1,25 +1,20 @@
 import CEncoderKernels
 
 extension BertEncoder {
-    /// The last layer for a pooled-only forward pass: K and V for every token, Q for the [CLS] rows, then attention, output dense, LayerNorms and feed-forward on the [CLS] rows only (rows S apart,
-    /// strided GEMMs, no gathering). Writes exactly what `backLastLayerPooledOnly` reads.
+    /// The last layer for a pooled-only forward pass: attention for the [CLS] queries (in the layer's input space,
+    /// `pooledAttentionForward`), then output dense, LayerNorms and feed-forward on the [CLS] rows only (rows S
+    /// apart, strided GEMMs, no gathering). Writes exactly what `backLastLayerPooledOnly` reads.
     func lastLayerPooledOnly(_ ws: Workspace) {
         let c = configuration, p = parameters, a = ws.arena
         let l = c.layerCount - 1, pl = layout.layers[l], wl = ws.layers[l]
         let h = c.hiddenSize, inner = c.intermediateSize
-        let s = ws.sequenceLength, b = ws.batchSize, t = b * s, eps = c.layerNormEpsilon
+        let s = ws.sequenceLength, b = ws.batchSize, eps = c.layerNormEpsilon
         let hiddenP = training ? c.hiddenDropout : 0, attentionP = training ? c.attentionDropout : 0
-        let xin = a[ws.x[l]], qkv = a[wl.qkv], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
+        let xin = a[ws.x[l]], ctx = a[wl.context], h1 = a[wl.h1], out = a[ws.x[l + 1]]
         let rows = (0..<b).map { $0 * s }
 
-        // Keys and values for every token ([2H, H] rows H..<3H of the fused weight); queries for [CLS] only,
-        // since no other query reaches the pooler (other rows' Q columns are left as they are, never read).
-        gemm(transB: true, m: t, n: 2 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight + h * h], ldb: h, bias: p[pl.qkvBias + h],
-             c: qkv + h, ldc: 3 * h)
-        BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: xin, lda: s * h, b: p[pl.qkvWeight], ldb: h,
-                  beta: 0, c: qkv, ldc: s * 3 * h)
-        for r in rows { bk_add(qkv + r * 3 * h, p[pl.qkvBias], h) }
-        attentionForward(ws, layer: l, queryRows: 1, dropout: attentionP, label: "pooled.attention")
+        // Attention of the [CLS] queries, without forming keys and values (BertEncoder+PooledAttention.swift).
+        pooledAttentionForward(ws, dropout: attentionP)
         timed("pooled.forward") {
             BLAS.gemm(transA: false, transB: true, m: b, n: h, k: h, a: ctx, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
                       beta: 0, c: h1, ldc: s * h)

@@ -17,6 +17,10 @@ struct Workspace {
     let forBackward: Bool
     let arena: FloatArena
     var keyBias = 0, embeddingXhat = 0, embeddingRstd = 0, pooled = 0
+    /// Pooled-only last layer: per (sequence, head) u = W_k^T q, y = sum_j d_j x_j, sigma = sum_j d_j, beta = q . b_k,
+    /// and their gradients (BertEncoder+PooledAttention.swift).
+    var pooledU = 0, pooledY = 0, pooledSigma = 0, pooledBeta = 0
+    var pooledDY = 0, pooledDU = 0, pooledDQ = 0, pooledDSigma = 0, pooledDBeta = 0
     /// x[l] = input of layer l; x[layerCount] = last hidden state.
     var x: [Int] = []
     var layers: [Layer] = []
@@ -78,6 +82,19 @@ struct Workspace {
             layers = Array(repeating: layer(), count: c.layerCount)
         }
         pooled = take(batchSize * h)
+        // Last-layer [CLS] attention in input space (BertEncoder+PooledAttention.swift), [B x heads] rows.
+        let rowsBH = batchSize * c.headCount
+        pooledU = take(rowsBH * h)
+        pooledY = take(rowsBH * h)
+        pooledSigma = take(rowsBH)
+        pooledBeta = take(rowsBH)
+        if forBackward {
+            pooledDY = take(rowsBH * h)
+            pooledDU = take(rowsBH * h)
+            pooledDQ = take(batchSize * h)
+            pooledDSigma = take(rowsBH)
+            pooledDBeta = take(rowsBH)
+        }
         if forBackward {
             dX = take(t * h)
             dSum = take(t * h)

@@ -28,8 +28,11 @@ import Testing
     /// pass (which draws every mask again from its counter) must match central differences of the forward
     /// pass along the gradient of tensors behind each dropout site kind: hidden dropout after the attention
     /// output and the feed-forward output, attention-probability dropout, embedding dropout.
+    /// The last layer's key, value and query weights cover the pooled-only attention (`pooledAttentionBackward`).
     @Test(arguments: ["encoder.layer.0.attention.output.dense.bias", "encoder.layer.1.output.dense.bias",
-                      "encoder.layer.2.attention.self.value.bias", "embeddings.LayerNorm.weight"])
+                      "encoder.layer.2.attention.self.value.bias", "embeddings.LayerNorm.weight",
+                      "encoder.layer.5.attention.self.key.weight", "encoder.layer.5.attention.self.value.weight",
+                      "encoder.layer.5.attention.self.query.weight"])
     func dropoutBackwardMatchesFiniteDifferences(tensor: String) throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
         let batch = try EncoderBatch(sequences: [[101, 7592, 2088, 2003, 1037, 3231, 102], [101, 2748, 2017, 102]])

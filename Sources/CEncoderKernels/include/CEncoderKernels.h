@@ -39,6 +39,16 @@ void bk_dropout_copy(const float *src, float *dst, long n, float p, uint64_t see
 /// "AVX2+FMA" or "baseline".
 const char *bk_attention_isa(int allowWide);
 
+/// One query row of attention probabilities: unless `recompute`, x (raw q . k scores) becomes
+/// softmax(x * scale + keyBias) in place; then dropped = dropout(x) with bk_dropout_copy's mask at index0 + j (a
+/// copy when prob == 0). With `recompute`, x already holds the probabilities (a backward pass).
+void bk_attention_row(float *x, const float *keyBias, long keys, float scale, float prob, uint64_t seed, long index0,
+                      float *dropped, int recompute);
+
+/// Backward of one attention row through dropout and softmax: with probabilities p, dropped d and g = dLoss/dd on
+/// entry, g becomes dLoss/d(raw score) = scale (d g - p sum(d g)).
+void bk_attention_row_backward(const float *p, const float *d, float *g, float scale, long keys);
+
 /// Self-attention of one (sequence, head). q, k, v point at the head's first query, key and value (rows `ld`
 /// floats apart, `dh` columns); `rows` query rows (the first ones) attend to `seq` keys. probs (rows x seq) gets
 /// softmax(q k^T * scale + keyBias); context (rows x dh, row stride ldc) = dropout(probs) v, where the dropout
