@@ -88,6 +88,9 @@ public final class BertEncoder {
         }
     }
 
+    /// Most token rows per OpenBLAS call in `gemm` (see there).
+    static let gemmRowBlock = 1024
+
     /// Chunks per worker thread in `parallelRanges` (the chunk index passed to the body is below
     /// `threads * chunksPerWorker`, which sizes per-chunk scratch).
     static let chunksPerWorker = 4
@@ -122,10 +125,17 @@ public final class BertEncoder {
             if let bias {
                 for r in rows { (c + r * ldc).update(from: bias, count: n) }
             }
-            BLAS.gemm(
-                transA: transA, transB: transB, m: rows.count, n: n, k: k,
-                a: transA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-                beta: bias == nil ? beta : 1, c: c + rows.lowerBound * ldc, ldc: ldc)
+            // Token-row products go to OpenBLAS in blocks of at most `gemmRowBlock` rows: it packs all the rows
+            // of a call before reusing them, and a 4096-row operand no longer stays in cache (measured 2-5%
+            // faster per product at 1024 rows; weight gradients, whose long dimension is k, are left whole).
+            let block = transA ? rows.count : Self.gemmRowBlock
+            for lo in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
+                let count = min(block, rows.upperBound - lo)
+                BLAS.gemm(
+                    transA: transA, transB: transB, m: count, n: n, k: k,
+                    a: transA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb,
+                    beta: bias == nil ? beta : 1, c: c + lo * ldc, ldc: ldc)
+            }
         }
     }
 
