@@ -70,6 +70,34 @@ import Testing
         #expect(throws: NativeEncoderError.self) { try encoder.backward(hiddenGradient: nil, pooledGradient: nil) }
     }
 
+    /// First AdamW step: m^ = g and v^ = g^2, so each parameter moves by -lr g / (|g| + eps), after decay by
+    /// (1 - lr wd) unless exempt; with `.biasesAndLayerNorms`, biases and LayerNorm weights are not decayed.
+    @Test(arguments: [AdamW.DecayExemption.none, .biasesAndLayerNorms])
+    func adamWFirstStepAndDecayExemption(rule: AdamW.DecayExemption) throws {
+        let encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        var config = AdamW.Configuration()
+        config.learningRate = 1e-2
+        config.weightDecay = 0.1
+        config.decayExemption = rule
+        let optimizer = AdamW(for: encoder, configuration: config)
+        try encoder.forward(Self.batch())
+        try encoder.backward(hiddenGradient: nil, pooledGradient: try encoder.pooledMSE(target: [Float](repeating: 0.1, count: 2 * 384)).gradient)
+        let names = ["encoder.layer.3.attention.output.dense.weight", "encoder.layer.3.attention.output.dense.bias",
+                     "encoder.layer.3.output.LayerNorm.weight", "embeddings.word_embeddings.weight"]
+        let before = names.map { encoder.parameter(named: $0)! }, gradients = names.map { encoder.gradient(named: $0)! }
+        optimizer.update(encoder)
+        for (k, name) in names.enumerated() {
+            let exempt = rule == .biasesAndLayerNorms && (name.hasSuffix(".bias") || name.contains("LayerNorm"))
+            let decay: Float = exempt ? 1 : 1 - 1e-2 * 0.1
+            let after = encoder.parameter(named: name)!
+            let worst = (0..<after.count).map { i -> Float in
+                let g = gradients[k][i], expected = before[k][i] * decay - 1e-2 * g / (abs(g) + 1e-8)
+                return abs(after[i] - expected)
+            }.max()!
+            #expect(worst < 1e-6, "\(name): max deviation \(worst)")
+        }
+    }
+
     @Test func adamWStepLowersTheLoss() throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
         var config = AdamW.Configuration()
