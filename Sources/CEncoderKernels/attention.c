@@ -14,18 +14,7 @@ typedef float bk_v8 __attribute__((ext_vector_type(8)));
 #define BK_WIDE_ATTR
 #endif
 
-static int bk_cpu_has_avx512(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    static int supported = -1;
-    if (supported < 0) {
-        __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
-    }
-    return supported;
-#else
-    return 0;
-#endif
-}
+static int bk_cpu_has_avx512(void) { return bk_cpu_level() >= 2; }
 
 const char *bk_attention_isa(int allowWide) {
     return allowWide && bk_cpu_has_avx512() ? "AVX-512" : bk_has_avx2_fma() ? "AVX2+FMA" : "baseline";
@@ -44,74 +33,50 @@ const char *bk_attention_isa(int allowWide) {
     }
 #define BK_UNPAREN(...) __VA_ARGS__
 
-BK_INLINE bk_v8 bk_load8(const float *p) {
-    bk_v8 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-BK_INLINE void bk_store8(float *p, bk_v8 v) { memcpy(p, &v, sizeof v); }
-
-// C[i, j0 + 0..<16] (+)= sum over k of A(i, k) B[k, j0 + 0..<16] for i < mr, where A(i, k) = a[i * ars + k * acs]
-// (any strides: plain or transposed) and B's rows are contiguous. mr is a constant at every call site, so the
-// accumulators (2 x mr vectors, at most 12) stay in registers and each k costs 2 loads, mr broadcasts and
-// 2 x mr fused multiply-adds.
-BK_INLINE void bk_block16(long mr, long kc, const float *a, long ars, long acs, const float *b, long ldb, float *c,
-                          long ldc, int add) {
-    bk_v8 lo[6], hi[6];
-    for (long r = 0; r < mr; r++) lo[r] = hi[r] = 0.0f;
-    for (long k = 0; k < kc; k++) {
-        bk_v8 b0 = bk_load8(b + k * ldb), b1 = bk_load8(b + k * ldb + 8);
-        const float *ak = a + k * acs;
-        for (long r = 0; r < mr; r++) {
-            float x = ak[r * ars];
-            lo[r] += b0 * x;
-            hi[r] += b1 * x;
-        }
-    }
-    for (long r = 0; r < mr; r++) {
-        float *cr = c + r * ldc;
-        if (add) {
-            lo[r] += bk_load8(cr);
-            hi[r] += bk_load8(cr + 8);
-        }
-        bk_store8(cr, lo[r]);
-        bk_store8(cr + 8, hi[r]);
-    }
-}
-
 typedef float bk_v16 __attribute__((ext_vector_type(16)));
 
-BK_INLINE bk_v16 bk_load16(const float *p) {
-    bk_v16 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-BK_INLINE void bk_store16(float *p, bk_v16 v) { memcpy(p, &v, sizeof v); }
+// Unaligned loads and stores of 8 and 16 lanes.
+#define BK_DEFINE_LOAD_STORE(V, load, store)                                                                   \
+    BK_INLINE V load(const float *p) {                                                                         \
+        V v;                                                                                                   \
+        memcpy(&v, p, sizeof v);                                                                               \
+        return v;                                                                                              \
+    }                                                                                                          \
+    BK_INLINE void store(float *p, V v) { memcpy(p, &v, sizeof v); }
+BK_DEFINE_LOAD_STORE(bk_v8, bk_load8, bk_store8)
+BK_DEFINE_LOAD_STORE(bk_v16, bk_load16, bk_store16)
 
-// bk_block16 for 32 columns on 16-lane vectors (the AVX-512 clone only, where each bk_v16 is one register).
-BK_INLINE void bk_block32(long mr, long kc, const float *a, long ars, long acs, const float *b, long ldb, float *c,
-                          long ldc, int add) {
-    bk_v16 lo[6], hi[6];
-    for (long r = 0; r < mr; r++) lo[r] = hi[r] = 0.0f;
-    for (long k = 0; k < kc; k++) {
-        bk_v16 b0 = bk_load16(b + k * ldb), b1 = bk_load16(b + k * ldb + 16);
-        const float *ak = a + k * acs;
-        for (long r = 0; r < mr; r++) {
-            float x = ak[r * ars];
-            lo[r] += b0 * x;
-            hi[r] += b1 * x;
-        }
+// NAME(mr, kc, a, ars, acs, b, ldb, c, ldc, add): C[i, 0..<2W] (+)= sum over k of A(i, k) B[k, 0..<2W] for i < mr,
+// where A(i, k) = a[i * ars + k * acs] (any strides: plain or transposed) and B's rows are contiguous; W is the
+// lane count of V. mr is a constant at every call site, so the accumulators (2 x mr vectors, at most 12) stay in
+// registers and each k costs 2 loads, mr broadcasts and 2 x mr fused multiply-adds. bk_block16 runs on 8 lanes
+// (AVX2), bk_block32 on 16 (used only by the AVX-512 clone, where each bk_v16 is one register).
+#define BK_DEFINE_BLOCK(NAME, V, W, load, store)                                                               \
+    BK_INLINE void NAME(long mr, long kc, const float *a, long ars, long acs, const float *b, long ldb, float *c, \
+                        long ldc, int add) {                                                                   \
+        V lo[6], hi[6];                                                                                        \
+        for (long r = 0; r < mr; r++) lo[r] = hi[r] = 0.0f;                                                    \
+        for (long k = 0; k < kc; k++) {                                                                        \
+            V b0 = load(b + k * ldb), b1 = load(b + k * ldb + W);                                              \
+            const float *ak = a + k * acs;                                                                     \
+            for (long r = 0; r < mr; r++) {                                                                    \
+                float x = ak[r * ars];                                                                         \
+                lo[r] += b0 * x;                                                                               \
+                hi[r] += b1 * x;                                                                               \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (long r = 0; r < mr; r++) {                                                                        \
+            float *cr = c + r * ldc;                                                                           \
+            if (add) {                                                                                         \
+                lo[r] += load(cr);                                                                             \
+                hi[r] += load(cr + W);                                                                         \
+            }                                                                                                  \
+            store(cr, lo[r]);                                                                                  \
+            store(cr + W, hi[r]);                                                                              \
+        }                                                                                                      \
     }
-    for (long r = 0; r < mr; r++) {
-        float *cr = c + r * ldc;
-        if (add) {
-            lo[r] += bk_load16(cr);
-            hi[r] += bk_load16(cr + 16);
-        }
-        bk_store16(cr, lo[r]);
-        bk_store16(cr + 16, hi[r]);
-    }
-}
+BK_DEFINE_BLOCK(bk_block16, bk_v8, 8, bk_load8, bk_store8)
+BK_DEFINE_BLOCK(bk_block32, bk_v16, 16, bk_load16, bk_store16)
 
 // Runs BLOCK(mr, ...) over row blocks of one column panel: blocks of 6, except that a remainder of 1 or 2 rows
 // borrows one block (7 = 4 + 3, 8 = 4 + 4) to keep at least 8 independent accumulators (FMA latency x
@@ -192,16 +157,7 @@ BK_INLINE bk_v8 bk_exp8(bk_v8 x) {
     bk_v8 lo = -87.0f, hi = 88.0f;
     bk_v8 c = __builtin_elementwise_min(__builtin_elementwise_max(x, lo), hi);
     bk_v8 n = __builtin_elementwise_floor(c * 1.44269504088896341f + 0.5f);
-    bk_v8 r = c - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    bk_v8 z = r * r;
-    bk_v8 y = 1.9875691500e-4f;
-    y = y * r + 1.3981999507e-3f;
-    y = y * r + 8.3334519073e-3f;
-    y = y * r + 4.1665795894e-2f;
-    y = y * r + 1.6666665459e-1f;
-    y = y * r + 5.0000001201e-1f;
-    y = y * z + r + 1.0f;
+    BK_EXP_REDUCED(bk_v8, c, n, y);
     bk_i8 bits = (__builtin_convertvector(n, bk_i8) + 127) << 23;
     bk_v8 scale;
     memcpy(&scale, &bits, sizeof scale);

@@ -14,6 +14,9 @@
 
 #define BK_INLINE static inline __attribute__((always_inline))
 
+// The CPU's vector level, detected once: 0 baseline, 1 AVX2 + FMA, 2 also AVX-512 (F and VL).
+int bk_cpu_level(void);
+
 // Defines name_vec (AVX2+FMA), name_base and the exported dispatcher `name` over BODY(args).
 #define BK_DISPATCH(name, params, args)                                                        \
     BK_VECTOR_ATTR static void name##_vec params { name##_body args; }                         \
@@ -22,21 +25,26 @@
         if (bk_has_avx2_fma()) name##_vec args; else name##_base args;                         \
     }
 
-// exp(x) for x in float range, ~1 ulp on the reduced argument (Cephes-style split of ln 2 and a degree-6
-// polynomial), written without calls so it vectorizes; underflows to exactly 0 below -87.
+// The core of bk_exp for a scalar or vector type T: from the clamped argument c and n = floor(c log2 e + 1/2),
+// declares y = exp(c - n ln 2) (Cephes-style split of ln 2, degree-6 polynomial).
+#define BK_EXP_REDUCED(T, c, n, y)                                                              \
+    T r_ = (c) - (n) * 0.693359375f;                                                            \
+    r_ = r_ + (n) * 2.12194440e-4f;                                                             \
+    T z_ = r_ * r_;                                                                             \
+    T y = 1.9875691500e-4f;                                                                     \
+    y = y * r_ + 1.3981999507e-3f;                                                              \
+    y = y * r_ + 8.3334519073e-3f;                                                              \
+    y = y * r_ + 4.1665795894e-2f;                                                              \
+    y = y * r_ + 1.6666665459e-1f;                                                              \
+    y = y * r_ + 5.0000001201e-1f;                                                              \
+    y = y * z_ + r_ + 1.0f
+
+// exp(x) for x in float range, ~1 ulp on the reduced argument, written without calls so it vectorizes;
+// underflows to exactly 0 below -87.
 BK_INLINE float bk_exp(float x) {
     float c = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
     float n = __builtin_floorf(c * 1.44269504088896341f + 0.5f);
-    float r = c - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    float z = r * r;
-    float y = 1.9875691500e-4f;
-    y = y * r + 1.3981999507e-3f;
-    y = y * r + 8.3334519073e-3f;
-    y = y * r + 4.1665795894e-2f;
-    y = y * r + 1.6666665459e-1f;
-    y = y * r + 5.0000001201e-1f;
-    y = y * z + r + 1.0f;
+    BK_EXP_REDUCED(float, c, n, y);
     int32_t bits = ((int32_t)n + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
