@@ -47,7 +47,7 @@ let package = Package(
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
-        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"]),
+        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"], exclude: ["README.md"]),
         // Streaming line readers/writers with exact error positions, atomic outputs, ordered parallel batches.
         .target(name: "InputEncoding", dependencies: ["WordPiece"]),
 

@@ -6,6 +6,10 @@
 // Q K^T / sqrt(d) + mask, dropout on the probabilities, times V); results differ only by rounding.
 #include "kernels_internal.h"
 
+// The vector helpers below are always inlined, so no vector ever crosses a call boundary and the baseline clone's
+// "AVX vector argument changes the ABI" warnings do not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
 typedef float bk_v8 __attribute__((ext_vector_type(8)));
 
 #if defined(__x86_64__) || defined(__i386__)

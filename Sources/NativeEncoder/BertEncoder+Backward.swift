@@ -88,29 +88,28 @@ extension BertEncoder {
         gemm(m: t, n: h, k: h, a: dSum, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: dContext, ldc: h)
 
         // Attention per (sequence, head), writing dQ, dK, dV into dQKV.
-        attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, queryRows: s, dropout: attentionP, label: "attention.backward")
+        attentionBackward(ws, layer: l, dQKV: dQKV, dContext: dContext, dropout: attentionP)
         columnSums(ws, dQKV, rows: t, cols: 3 * h, into: g[pl.qkvBias])
         gemm(transA: true, m: 3 * h, n: h, k: t, a: dQKV, lda: 3 * h, b: a[ws.x[l]], ldb: h, c: g[pl.qkvWeight], ldc: h)
         gemm(m: t, n: h, k: 3 * h, a: dQKV, lda: 3 * h, b: p[pl.qkvWeight], ldb: h, beta: 1, c: dX, ldc: h)
     }
 
-    /// Attention backward for every (sequence, head), writing dQ, dK, dV into dQKV. Only the first `queryRows`
-    /// query rows carry a gradient: all of them (`sequenceLength`), or the [CLS] row alone (1) for the
-    /// pooled-only last layer, where the other rows' gradients are zero and are never computed.
+    /// Attention backward for every (sequence, head) of layer `l` (one fused kernel call each), writing dQ, dK,
+    /// dV into dQKV.
     func attentionBackward(_ ws: Workspace, layer l: Int, dQKV: UnsafeMutablePointer<Float>,
-                           dContext: UnsafeMutablePointer<Float>, queryRows r: Int, dropout attentionP: Float, label: String) {
+                           dContext: UnsafeMutablePointer<Float>, dropout attentionP: Float) {
         let c = configuration, a = ws.arena, wl = ws.layers[l], h = c.hiddenSize, heads = c.headCount, dh = c.headSize
         let s = ws.sequenceLength
         let scale = 1 / Float(dh).squareRoot(), qkv = a[wl.qkv], probsSeed = seed(site: 1 + 3 * l)
         let wide: Int32 = wideVectors ? 1 : 0
-        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: "attention.backward") { w, items in
             let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
                 let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                 let offset = seq * s * 3 * h + head * dh
                 let q = qkv + offset, dq = dQKV + offset
                 bk_attention_backward(
-                    q, q + h, q + 2 * h, 3 * h, s, r, dh, a[wl.probs + item * s * s], scale, attentionP, probsSeed,
+                    q, q + h, q + 2 * h, 3 * h, s, s, dh, a[wl.probs + item * s * s], scale, attentionP, probsSeed,
                     item * s * s, dContext + seq * s * h + head * dh, h,
                     dq, dq + h, dq + 2 * h, scratch, wide)
             }

@@ -95,7 +95,7 @@ extension BertEncoder {
             gemm(transB: true, m: t, n: 3 * h, k: h, a: xin, lda: h, b: p[pl.qkvWeight], ldb: h, bias: p[pl.qkvBias],
                  c: qkv, ldc: 3 * h)
             // Attention per (sequence, head): scores, masked softmax, dropout (site 1 + 3l), context.
-            attentionForward(ws, layer: l, queryRows: s, dropout: attentionP, label: "attention")
+            attentionForward(ws, layer: l, dropout: attentionP)
             // Attention output: dense, bias, dropout (site 2 + 3l), residual, LayerNorm -> h1.
             gemm(transB: true, m: t, n: h, k: h, a: ctx, lda: h, b: p[pl.attentionOutWeight], ldb: h, c: h1, ldc: h)
             let seed2 = seed(site: 2 + 3 * l)
@@ -160,21 +160,20 @@ extension BertEncoder {
         }
     }
 
-    /// Attention for every (sequence, head) of layer `l`: scores, masked softmax, dropout (site 1 + 3l) and
-    /// context, for the first `queryRows` query rows: all of them (`sequenceLength`), or the [CLS] row alone
-    /// (1) in the pooled-only last layer, whose other rows never reach the pooler.
-    func attentionForward(_ ws: Workspace, layer l: Int, queryRows r: Int, dropout attentionP: Float, label: String) {
+    /// Attention for every (sequence, head) of layer `l` (one fused kernel call each, CEncoderKernels/attention.c):
+    /// scores, masked softmax, dropout (site 1 + 3l) and context.
+    func attentionForward(_ ws: Workspace, layer l: Int, dropout attentionP: Float) {
         let c = configuration, a = ws.arena, wl = ws.layers[l]
         let h = c.hiddenSize, heads = c.headCount, dh = c.headSize, s = ws.sequenceLength
         let qkv = a[wl.qkv], ctx = a[wl.context]
         let scale = 1 / Float(dh).squareRoot(), probsSeed = seed(site: 1 + 3 * l), wide: Int32 = wideVectors ? 1 : 0
-        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: label) { w, items in
+        parallelRanges(ws.batchSize * heads, minimumChunk: 1, label: "attention") { w, items in
             let scratch = a[ws.threadScratch + w * ws.threadScratchStride]
             for item in items {
                 let (seq, head) = item.quotientAndRemainder(dividingBy: heads)
                 let q = qkv + seq * s * 3 * h + head * dh
                 bk_attention_forward(
-                    q, q + h, q + 2 * h, 3 * h, s, r, dh, a[ws.keyBias + seq * s], scale, attentionP, probsSeed,
+                    q, q + h, q + 2 * h, 3 * h, s, s, dh, a[ws.keyBias + seq * s], scale, attentionP, probsSeed,
                     item * s * s, a[wl.probs + item * s * s], ctx + seq * s * h + head * dh, h, scratch, wide)
             }
         }

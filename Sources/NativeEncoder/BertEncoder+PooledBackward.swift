@@ -2,9 +2,10 @@ import CEncoderKernels
 
 extension BertEncoder {
     /// The last layer's backward when the loss reads only the pooler output (no hidden-state gradient), as in
-    /// sequence classification: then dLoss/dx[L] is non-zero only on the [CLS] rows, so everything up to the
-    /// attention scores is computed on B rows instead of B x S (rows strided S apart, no gathering); only the
-    /// keys and values of every token still get gradients. Same results as the dense path up to rounding.
+    /// sequence classification: then dLoss/dx[L] is non-zero only on the [CLS] rows, so the feed-forward and
+    /// attention-output blocks run on B rows instead of B x S (rows strided S apart, no gathering) and the
+    /// attention on the [CLS] queries in input space (`pooledAttentionBackward`). Works after a pooled-only or a
+    /// dense forward pass. Same results as the dense path up to rounding.
     ///
     /// On entry dX holds dLoss/dx[L] (zero except the [CLS] rows); on exit dLoss/dx[L-1], as `backLayer`.
     func backLastLayerPooledOnly(_ ws: Workspace) {
