@@ -24,6 +24,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Longest sequence in tokens, [CLS] and [SEP] included (default: 128, at most the model's positions).")
     var maxLength: Int?
     @Flag(help: "Scale every embedding to unit L2 norm.") var normalize = false
+    @Flag(help: "Print nothing on standard error (no kernel line, progress or summary).") var quiet = false
     @Option(help: "Lines per encoder pass; lines are grouped by length within each input block of about 1 MiB.")
     var batchSize: Int = 32
     @OptionGroup var io: LineIOOptions
@@ -47,15 +48,19 @@ struct EmbedCommand: ParsableCommand {
         guard length >= 2, length <= config.maxPositions else {
             throw ValidationError("--max-length must be in 2...\(config.maxPositions) (the model's positions)")
         }
-        printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)")
+        if !quiet { printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)") }
         let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, configuration: .init(lowercase: true))
         // One pipeline thread: the encoder parallelizes each forward pass over the worker threads itself.
-        let pipeline = LinePipeline(configuration: .init(threads: 1, lossy: io.lossy))
-        let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output) {
+        // 256 KiB blocks: a block is a few thousand lines (plenty to batch by length) and progress, shown per
+        // block on a terminal, moves every few seconds.
+        let pipeline = LinePipeline(configuration: .init(threads: 1, blockSize: 256 << 10, lossy: io.lossy))
+        let progress = ProgressReporter(enabled: !quiet)
+        let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             EmbedTransform(encoder: encoder, tokenizer: tokenizer, cls: cls, sep: sep, maxLength: length,
                            pooling: pooling, normalize: normalize, batchSize: batchSize)
         }
-        printError("embed: \(stats.lines) lines in \(format(stats.seconds, 3)) s")
+        progress.finish()
+        if !quiet { printError("embed: \(stats.lines) lines in \(format(stats.seconds, 3)) s") }
     }
 }
 

@@ -155,7 +155,9 @@ final class ProgressReporter: @unchecked Sendable {
         last = .now
         shown = true
         let mb = Double(stats.inputBytes) / 1e6
-        FileHandle.standardError.write(Data("\r  \(stats.lines) lines, \(format(mb, 1)) MB, \(format(mb / max(stats.seconds, 1e-9), 1)) MB/s   ".utf8))
+        let seconds = max(stats.seconds, 1e-9)
+        FileHandle.standardError.write(Data(
+            "\r  \(stats.lines) lines (\(Int(Double(stats.lines) / seconds))/s), \(format(mb, 1)) MB, \(format(mb / seconds, 2)) MB/s   ".utf8))
     }
 
     func finish() { if shown { FileHandle.standardError.write(Data("\n".utf8)) } }
