@@ -25,7 +25,7 @@ struct EmbedCommand: ParsableCommand {
     var maxLength: Int?
     @Flag(help: "Scale every embedding to unit L2 norm.") var normalize = false
     @Flag(help: "Print nothing on standard error (no kernel line, progress or summary).") var quiet = false
-    @Option(help: "Lines per encoder pass; lines are grouped by length within each input block of about 1 MiB.")
+    @Option(help: "Lines per encoder pass; lines are grouped by length within each 256 KiB block of input.")
     var batchSize: Int = 32
     @OptionGroup var io: LineIOOptions
     @OptionGroup var blas: BLASOptions
