@@ -1,9 +1,11 @@
 // Fused self-attention for one (sequence, head): scores, masked softmax, dropout and context in one call,
-// and the matching backward. The products are small (S x S x head size, e.g. 128 x 128 x 32), where a
-// general BLAS spends much of its time packing both operands; here the register-blocked products read Q,
-// V, the probabilities and the gradients in place and pack only K (or V) transposed into a 16 KB scratch.
-// Same formulas as the BLAS path they replace (Hugging Face transformers' BertSelfAttention: softmax of
-// Q K^T / sqrt(d) + mask, dropout on the probabilities, times V); results differ only by rounding.
+// and the matching backward; plus the row helpers of the pooled-only last layer. The products are small
+// (S x S x head size, e.g. 128 x 128 x 32), where a general BLAS spends much of its time packing both
+// operands; here register-blocked products run over contiguous copies of the head (Q, K transposed, V, and
+// dContext in the backward: 16 KB each at S = 128, in a per-worker scratch), since heads sit 3H floats apart in
+// the fused QKV rows. Same formulas as Hugging Face transformers' BertSelfAttention (softmax of
+// Q K^T / sqrt(d) + mask, dropout on the probabilities, times V); results differ from a BLAS path only by
+// rounding.
 #include "kernels_internal.h"
 
 // The vector helpers below are always inlined, so no vector ever crosses a call boundary and the baseline clone's
