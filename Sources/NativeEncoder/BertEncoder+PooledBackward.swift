@@ -33,34 +33,32 @@ extension BertEncoder {
             g[gamma].update(from: partial, count: h)
             g[beta].update(from: partial + h, count: h)
         }
-        func rowSums(_ x: UnsafeMutablePointer<Float>, cols: Int, ld: Int, into out: UnsafeMutablePointer<Float>) {
-            out.update(repeating: 0, count: cols)
-            bk_column_sums(x, out, b, cols, ld)
+        /// A dense layer's backward on the [CLS] rows (b rows, strided): bias and weight gradients (overwritten)
+        /// and the input gradient dx = dy W (added to dx when `accumulate`).
+        func denseBackward(dy: UnsafeMutablePointer<Float>, ldy: Int, input: UnsafePointer<Float>, ldInput: Int, weight: Int,
+                           bias: Int, out: Int, in inFeatures: Int, dx: UnsafeMutablePointer<Float>, ldx: Int, accumulate: Bool) {
+            g[bias].update(repeating: 0, count: out)
+            bk_column_sums(dy, g[bias], b, out, ldy)
+            BLAS.gemm(transA: true, transB: false, m: out, n: inFeatures, k: b, a: dy, lda: ldy, b: input, ldb: ldInput,
+                      beta: 0, c: g[weight], ldc: inFeatures)
+            BLAS.gemm(transA: false, transB: false, m: b, n: inFeatures, k: out, a: dy, lda: ldy, b: p[weight], ldb: inFeatures,
+                      beta: accumulate ? 1 : 0, c: dx, ldc: ldx)
         }
 
         timed("pooled.backward") {
             // Feed-forward block on [CLS] rows.
             normAndDropout(xhat: wl.xhat2, rstd: wl.rstd2, gamma: pl.outputNormGamma, beta: pl.outputNormBeta, site: 3 + 3 * l)
-            rowSums(dX, cols: h, ld: s * h, into: g[pl.outputBias])
-            BLAS.gemm(transA: true, transB: false, m: h, n: inner, k: b, a: dX, lda: s * h, b: a[wl.gelu], ldb: s * inner,
-                      beta: 0, c: g[pl.outputWeight], ldc: inner)
-            BLAS.gemm(transA: false, transB: false, m: b, n: inner, k: h, a: dX, lda: s * h, b: p[pl.outputWeight], ldb: inner,
-                      beta: 0, c: dInter, ldc: s * inner)
+            denseBackward(dy: dX, ldy: s * h, input: a[wl.gelu], ldInput: s * inner, weight: pl.outputWeight, bias: pl.outputBias,
+                          out: h, in: inner, dx: dInter, ldx: s * inner, accumulate: false)
             for r in rows { bk_gelu_backward(a[wl.preGELU + r * inner], dInter + r * inner, nil, 1, inner) }
-            rowSums(dInter, cols: inner, ld: s * inner, into: g[pl.intermediateBias])
-            BLAS.gemm(transA: true, transB: false, m: inner, n: h, k: b, a: dInter, lda: s * inner, b: a[wl.h1], ldb: s * h,
-                      beta: 0, c: g[pl.intermediateWeight], ldc: h)
             for r in rows { (dH1 + r * h).update(from: dSum + r * h, count: h) }
-            BLAS.gemm(transA: false, transB: false, m: b, n: h, k: inner, a: dInter, lda: s * inner, b: p[pl.intermediateWeight],
-                      ldb: h, beta: 1, c: dH1, ldc: s * h)
+            denseBackward(dy: dInter, ldy: s * inner, input: a[wl.h1], ldInput: s * h, weight: pl.intermediateWeight,
+                          bias: pl.intermediateBias, out: inner, in: h, dx: dH1, ldx: s * h, accumulate: true)
             // Attention output block on [CLS] rows.
             for r in rows { (dX + r * h).update(from: dH1 + r * h, count: h) }
             normAndDropout(xhat: wl.xhat1, rstd: wl.rstd1, gamma: pl.attentionNormGamma, beta: pl.attentionNormBeta, site: 2 + 3 * l)
-            rowSums(dX, cols: h, ld: s * h, into: g[pl.attentionOutBias])
-            BLAS.gemm(transA: true, transB: false, m: h, n: h, k: b, a: dX, lda: s * h, b: a[wl.context], ldb: s * h,
-                      beta: 0, c: g[pl.attentionOutWeight], ldc: h)
-            BLAS.gemm(transA: false, transB: false, m: b, n: h, k: h, a: dX, lda: s * h, b: p[pl.attentionOutWeight], ldb: h,
-                      beta: 0, c: dContext, ldc: s * h)
+            denseBackward(dy: dX, ldy: s * h, input: a[wl.context], ldInput: s * h, weight: pl.attentionOutWeight,
+                          bias: pl.attentionOutBias, out: h, in: h, dx: dContext, ldx: s * h, accumulate: false)
         }
         // Attention of the [CLS] queries; dX starts as the residual (dSum on the [CLS] rows, zero elsewhere).
         dX.update(repeating: 0, count: t * h)
