@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TextNormalization", targets: ["TextNormalization"]),
         .library(name: "WordPiece", targets: ["WordPiece"]),
         .library(name: "NativeEncoder", targets: ["NativeEncoder"]),
+        .library(name: "LineIO", targets: ["LineIO"]),
         .library(name: "InputEncoding", targets: ["InputEncoding"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
@@ -34,6 +35,8 @@ let package = Package(
             pkgConfig: "libutf8proc",
             providers: [.apt(["libutf8proc-dev"])]
         ),
+        // zlib (system library): streaming gzip decompression of dataset inputs (`.gz` files).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // OpenBLAS (cblas_sgemm + openblas_* controls) loaded with dlopen on first use, not linked: its pthread
         // build spins worker threads at load, which every subcommand would pay. Installed by Scripts/bootstrap.sh.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
@@ -42,29 +45,36 @@ let package = Package(
         .target(name: "CEncoderKernels"),
 
         // MARK: public libraries
+        // Shared utilities low in the graph: the seedable generator, the processor count.
+        .target(name: "BertKitSupport"),
+        // Streaming line readers/writers with exact error positions, UTF-8 validation, atomic outputs, ordered
+        // parallel batches: the I/O every command shares.
+        .target(name: "LineIO", dependencies: ["BertKitSupport"]),
         // Unicode forms, language profiles, alignment; the only Swift code that calls ICU (ICU.swift).
         .target(name: "TextNormalization", dependencies: ["CICUShim", "CUTF8Proc"]),
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
-        .target(name: "WordPiece", dependencies: ["TextNormalization"]),
+        .target(name: "WordPiece", dependencies: ["TextNormalization", "LineIO", "BertKitSupport"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
-        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"], exclude: ["README.md"]),
-        // Streaming line readers/writers with exact error positions, atomic outputs, ordered parallel batches.
-        .target(name: "InputEncoding", dependencies: ["WordPiece"]),
+        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport"], exclude: ["README.md"]),
+        // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
+        // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).
+        .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "TextNormalization", "WordPiece", "InputEncoding", "NativeEncoder",
+                "TextNormalization", "WordPiece", "InputEncoding", "NativeEncoder", "LineIO", "BertKitSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: tests
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
-        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece"]),
+        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport"]),
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
-        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder"]),
+        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport"]),
+        .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
         // Runs the built `bertkit` binary end to end.
         .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),

@@ -3,7 +3,7 @@
 # Safe to run repeatedly; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
-packages=(libicu-dev libutf8proc-dev libopenblas-dev pkg-config unicode-data bzip2 unzip)
+packages=(libicu-dev libutf8proc-dev libopenblas-dev zlib1g-dev pkg-config unicode-data bzip2 unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,3 +1,4 @@
+import LineIO
 import Foundation
 
 /// A WordPiece vocabulary: token strings indexed by id, plus the model settings that go with them.

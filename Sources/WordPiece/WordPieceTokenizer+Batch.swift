@@ -1,18 +1,16 @@
+import BertKitSupport
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension WordPieceTokenizer {
     /// Token ids of many texts, tokenized on `threads` threads (default: all cores); results keep the
     /// order of `texts`. Work is split into contiguous ranges of about equal byte size.
     ///
     /// ```swift
-    /// let ids = tokenizer.tokenize(batch: ["first text", "second text"])
+    /// let ids = tokenizer.tokenIDs(batch: ["first text", "second text"])
     /// ```
-    public func tokenize(batch texts: [String], threads: Int? = nil) -> [[Int32]] {
-        let workers = max(1, min(threads ?? ProcessInfoShim.activeProcessorCount, texts.count))
-        guard workers > 1 else { return texts.map { tokenize($0) } }
+    public func tokenIDs(batch texts: [String], threads: Int? = nil) -> [[Int32]] {
+        let workers = max(1, min(threads ?? Machine.activeProcessorCount, texts.count))
+        guard workers > 1 else { return texts.map { tokenIDs($0) } }
         // Ranges of texts with about the same number of UTF-8 bytes each.
         let total = texts.reduce(0) { $0 + $1.utf8.count }
         var bounds = [0]
@@ -27,7 +25,7 @@ extension WordPieceTokenizer {
         results.withUnsafeMutableBufferPointer { out in
             let sink = UnsafeMutableSendable(out)
             DispatchQueue.concurrentPerform(iterations: ranges.count - 1) { part in
-                for k in ranges[part]..<ranges[part + 1] { sink.value[k] = tokenize(texts[k]) }
+                for k in ranges[part]..<ranges[part + 1] { sink.value[k] = tokenIDs(texts[k]) }
             }
         }
         return results
@@ -38,15 +36,4 @@ extension WordPieceTokenizer {
 private struct UnsafeMutableSendable<T>: @unchecked Sendable {
     let value: UnsafeMutableBufferPointer<T>
     init(_ value: UnsafeMutableBufferPointer<T>) { self.value = value }
-}
-
-/// The online processor count without importing Foundation into the library.
-enum ProcessInfoShim {
-    static var activeProcessorCount: Int {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
-    }
 }

@@ -1,3 +1,4 @@
+import LineIO
 import TextNormalization
 
 extension WordPieceTokenizer {
@@ -140,14 +141,9 @@ extension WordPieceTokenizer {
         }
 
         /// A special token starting at `i`, longest first: (byte length, id).
+        @inline(__always)
         func special(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int32)? {
-            outer: for k in 0..<specialCount {
-                let offset = Int(specialIndex[3 * k]), count = Int(specialIndex[3 * k + 1])
-                guard i + count <= p.count else { continue }
-                for j in 0..<count where p[i + j] != specialBytes[offset + j] { continue outer }
-                return (count, specialIndex[3 * k + 2])
-            }
-            return nil
+            ScanTables.special(at: i, in: p, bytes: specialBytes, index: specialIndex, count: specialCount)
         }
 
         /// Handles a scalar that maps to several scalars, each with its own kind.
@@ -165,16 +161,7 @@ extension WordPieceTokenizer {
         }
 
         @inline(__always)
-        func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ len: Int) -> UInt32 {
-            let b0 = UInt32(p[i])
-            switch len {
-            case 2: return (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
-            case 3: return (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
-            default:
-                return (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
-                    | UInt32(p[i + 3] & 0x3F)
-            }
-        }
+        func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ len: Int) -> UInt32 { UTF8Scalar.decode(p, i, len) }
 
         /// Appends a mapped scalar to the current word.
         @inline(__always)
@@ -201,17 +188,7 @@ extension WordPieceTokenizer {
         }
 
         @inline(__always)
-        func encode(_ s: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
-            if s < 0x80 { out[0] = UInt8(s); return 1 }
-            if s < 0x800 { out[0] = UInt8(0xC0 | s >> 6); out[1] = UInt8(0x80 | s & 0x3F); return 2 }
-            if s < 0x10000 {
-                out[0] = UInt8(0xE0 | s >> 12); out[1] = UInt8(0x80 | (s >> 6) & 0x3F); out[2] = UInt8(0x80 | s & 0x3F)
-                return 3
-            }
-            out[0] = UInt8(0xF0 | s >> 18); out[1] = UInt8(0x80 | (s >> 12) & 0x3F)
-            out[2] = UInt8(0x80 | (s >> 6) & 0x3F); out[3] = UInt8(0x80 | s & 0x3F)
-            return 4
-        }
+        func encode(_ s: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int { UTF8Scalar.encode(s, into: out) }
 
         /// A punctuation mark or CJK ideograph: a word of one scalar.
         mutating func isolated(_ scalar: UInt32) {

@@ -1,3 +1,4 @@
+import LineIO
 import Dispatch
 import TextNormalization
 
@@ -6,7 +7,8 @@ import TextNormalization
 ///
 /// ```swift
 /// let tokenizer = WordPieceTokenizer(vocabulary: try Vocabulary(contentsOf: "vocab.txt"))
-/// tokenizer.tokenize("Hello, world!")  // [7592, 1010, 2088, 999] with bert-base-uncased
+/// tokenizer.tokenIDs("Hello, world!")  // [7592, 1010, 2088, 999] with bert-base-uncased
+/// tokenizer.tokenize("Hello, world!")  // ["hello", ",", "world", "!"]
 /// ```
 ///
 /// The scan reads each byte once: ASCII through a 128-entry table, other scalars through
@@ -49,6 +51,8 @@ public struct WordPieceTokenizer: Sendable {
     /// A normalization run on the text before BERT's own (e.g. `PersianNormalizer`), or nil.
     public let normalizer: (any NormalizationStage)?
     let tables: ScanTables
+    /// Ids of the configured special tokens that the vocabulary has.
+    public let specialIDs: Set<Int32>
 
     /// Builds a tokenizer over a vocabulary. A `normalizer` (a language profile such as `PersianNormalizer`)
     /// runs on the raw text first; BERT's cleaning, accent stripping and lowercasing still follow it.
@@ -69,28 +73,32 @@ public struct WordPieceTokenizer: Sendable {
         let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }
             .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         self.tables = ScanTables(trie: trie, table: table, specials: specials, vocabulary: vocabulary)
+        self.specialIDs = Set(specials.map(\.id))
         // `maxTokens(forByteCount:)` relies on this: no multi-byte scalar maps to more than four scalars, and
         // sequences only come from multi-byte scalars (ASCII maps to at most one scalar).
         precondition(table.sequenceRanges.allSatisfy { $0.count <= 4 }, "a code point maps to more than 4 scalars")
         precondition((0..<128).allSatisfy { table.packedEntry(UInt32($0)) & BertCharacterTable.sequenceFlag == 0 })
     }
 
-    /// Token ids of a text (no [CLS]/[SEP]).
-    public func tokenize(_ text: String) -> [Int32] {
+    /// Whether an id is one of the special tokens (`configuration.specialTokens`).
+    public func isSpecial(_ id: Int32) -> Bool { specialIDs.contains(id) }
+
+    /// Token ids of a text (no [CLS]/[SEP]): the fast path.
+    public func tokenIDs(_ text: String) -> [Int32] {
         var ids: [Int32] = []
         var text = text
-        text.withUTF8 { tokenize(utf8: $0, into: &ids) }
+        text.withUTF8 { tokenIDs(utf8: $0, into: &ids) }
         return ids
     }
 
-    /// Token strings of a text (no [CLS]/[SEP]).
-    public func tokenStrings(_ text: String) -> [String] {
-        tokenize(text).map { vocabulary.tokens[Int($0)] }
+    /// Token strings of a text (no [CLS]/[SEP]), as HF's `tokenize`.
+    public func tokenize(_ text: String) -> [String] {
+        tokenIDs(text).map { vocabulary.tokens[Int($0)] }
     }
 
     /// Appends the token ids of UTF-8 text to `ids`. Ill-formed bytes are treated as U+FFFD, which BERT's
     /// cleaning deletes; validate first (`UTF8Validation`) if bad input must be an error.
-    public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+    public func tokenIDs(utf8 bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         if let normalizer {
             var normalized: [UInt8] = []
             normalizer.normalize(bytes, into: &normalized)
@@ -104,7 +112,7 @@ public struct WordPieceTokenizer: Sendable {
         let bound = Self.maxTokens(forByteCount: bytes.count)
         ids.append(contentsOf: repeatElement(0, count: bound))
         let written = ids.withUnsafeMutableBufferPointer { buffer in
-            tokenize(utf8: bytes, writingIDsTo: buffer.baseAddress! + old)
+            tokenIDs(utf8: bytes, writingIDsTo: buffer.baseAddress! + old)
         }
         ids.removeLast(bound - written)
     }
@@ -118,7 +126,7 @@ public struct WordPieceTokenizer: Sendable {
     /// callers that reuse one buffer across many lines. It does not run `normalizer`: pass text that has
     /// been through it already (`normalizer?.normalize(_:into:)` into a buffer the caller reuses). (Its label differs from the array version's on
     /// purpose: `into: &array` would otherwise bind here through array-to-pointer conversion.)
-    public func tokenize(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
+    public func tokenIDs(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { word in
             var scan = Scan(tables, word: word.baseAddress!, output: ids)
             withExtendedLifetime(tables) { scan.run(bytes) }

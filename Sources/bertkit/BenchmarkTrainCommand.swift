@@ -1,3 +1,4 @@
+import BertKitSupport
 import ArgumentParser
 import Foundation
 import NativeEncoder

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import InputEncoding
+import LineIO
 import NativeEncoder
 import WordPiece
 
@@ -80,7 +80,7 @@ struct EmbedTransform: LineTransform {
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
         var ids: [Int32] = [cls]
-        tokenizer.tokenize(utf8: line, into: &ids)
+        tokenizer.tokenIDs(utf8: line, into: &ids)
         if ids.count > maxLength - 1 { ids.removeLast(ids.count - (maxLength - 1)) }
         ids.append(sep)
         pending.append(ids)

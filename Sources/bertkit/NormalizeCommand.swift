@@ -1,5 +1,5 @@
 import ArgumentParser
-import InputEncoding
+import LineIO
 import TextNormalization
 
 /// `bertkit normalize`: one normalized line per input line, with a language profile or a Unicode form.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TextNormalization
 import WordPiece
-import InputEncoding
+import LineIO
 
 /// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` when the name ends in `.json`.
 func loadVocabulary(_ path: String) throws -> Vocabulary {
@@ -150,7 +150,7 @@ final class ProgressReporter: @unchecked Sendable {
         self.enabled = enabled && (isatty(2) != 0 || ProcessInfo.processInfo.environment["BERTKIT_PROGRESS"] == "1")
     }
 
-    func update(_ stats: InputEncoding.LinePipeline.Statistics) {
+    func update(_ stats: LineIO.LinePipeline.Statistics) {
         guard enabled, last.duration(to: .now) > .seconds(2) else { return }
         last = .now
         shown = true

@@ -1,5 +1,5 @@
 import ArgumentParser
-import InputEncoding
+import LineIO
 import WordPiece
 
 /// `bertkit tokenize`: one line of token ids (or token strings) per input line.
@@ -94,7 +94,7 @@ struct TokenizeTransform: LineTransform {
         if ids.count < bound { ids = [Int32](repeating: 0, count: max(bound, 2 * ids.count)) }
         let (tokenizer, text, unk) = (tokenizer, text, unknownID)
         let unknown = ids.withUnsafeMutableBufferPointer { buffer -> Int in
-            let n = tokenizer.tokenize(utf8: line, writingIDsTo: buffer.baseAddress!)
+            let n = tokenizer.tokenIDs(utf8: line, writingIDsTo: buffer.baseAddress!)
             let written = UnsafeBufferPointer(rebasing: buffer[0..<n])
             text.append(written, to: &output)
             tokenCount += n

@@ -1,3 +1,4 @@
+import BertKitSupport
 import CEncoderKernels
 import Foundation
 import Testing

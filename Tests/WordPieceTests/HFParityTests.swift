@@ -48,7 +48,7 @@ import Testing
         for (k, (input, json)) in zip(inputs, expected).enumerated() {
             let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
             let ids = (object["ids"] as! [NSNumber]).map { $0.int32Value }
-            let ours = tokenizer.tokenize(String(input))
+            let ours = tokenizer.tokenIDs(String(input))
             #expect(ours == ids, "edge-cases.txt line \(k + 1) (\(object["note"] ?? "")): \(mode)\n HF  \(object["tokens"] ?? "")\n us  \(ours.map { tokenizer.vocabulary.tokens[Int($0)] })")
         }
     }
@@ -66,7 +66,7 @@ import Testing
         let header = digests.removeFirst()
         try #require(lines.count == digests.count, "\(corpus): \(lines.count) lines but golden has \(digests.count) (\(header)); regenerate")
         var mismatches = 0
-        for (k, line) in lines.enumerated() where Self.digest(tokenizer.tokenize(String(line))) != digests[k] {
+        for (k, line) in lines.enumerated() where Self.digest(tokenizer.tokenIDs(String(line))) != digests[k] {
             mismatches += 1
             if mismatches <= 5 { Issue.record("\(corpus).txt line \(k + 1) differs from HF (\(mode)): \(line.prefix(120))") }
         }

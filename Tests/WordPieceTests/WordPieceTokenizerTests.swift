@@ -16,46 +16,46 @@ import TextNormalization
     }
 
     @Test func uncasedLowercasesStripsAccentsAndSplitsPunctuation() {
-        #expect(uncased.tokenStrings("Hello, WORLD! Ça va?") == ["hello", ",", "world", "!", "ca", "va", "?"])
-        #expect(uncased.tokenStrings("unaffable") == ["una", "##ffa", "##ble"])
-        #expect(uncased.tokenStrings("naïve cafe\u{301}") == ["naive", "cafe"])  // NFD input too
+        #expect(uncased.tokenize("Hello, WORLD! Ça va?") == ["hello", ",", "world", "!", "ca", "va", "?"])
+        #expect(uncased.tokenize("unaffable") == ["una", "##ffa", "##ble"])
+        #expect(uncased.tokenize("naïve cafe\u{301}") == ["naive", "cafe"])  // NFD input too
     }
 
     @Test func casedKeepsCaseAndAccents() {
         // The uncased vocabulary has no capitalised tokens and no "##é": HF gives [UNK] for each word.
-        #expect(cased.tokenStrings("Hello") == ["[UNK]"])
-        #expect(cased.tokenStrings("café") == ["[UNK]"])
-        #expect(cased.tokenStrings("naïve São Paulo") == ["[UNK]", "[UNK]", "[UNK]"])
-        #expect(cased.tokenStrings("hello world") == ["hello", "world"])
+        #expect(cased.tokenize("Hello") == ["[UNK]"])
+        #expect(cased.tokenize("café") == ["[UNK]"])
+        #expect(cased.tokenize("naïve São Paulo") == ["[UNK]", "[UNK]", "[UNK]"])
+        #expect(cased.tokenize("hello world") == ["hello", "world"])
     }
 
     @Test func removedCharactersJoinWordsWhitespaceSplitsThem() {
         // ZWNJ (Cf) is deleted by BERT's cleaning, so the Persian word is matched as one piece sequence.
-        #expect(uncased.tokenize("ab\u{200C}c") == uncased.tokenize("abc"))
-        #expect(uncased.tokenize("ab\u{00A0}c") == uncased.tokenize("ab c"))
-        #expect(uncased.tokenize("a\u{0000}b\u{FFFD}c") == uncased.tokenize("abc"))
+        #expect(uncased.tokenIDs("ab\u{200C}c") == uncased.tokenIDs("abc"))
+        #expect(uncased.tokenIDs("ab\u{00A0}c") == uncased.tokenIDs("ab c"))
+        #expect(uncased.tokenIDs("a\u{0000}b\u{FFFD}c") == uncased.tokenIDs("abc"))
     }
 
     @Test func specialTokensMatchWholeInRawTextOnly() {
-        #expect(uncased.tokenize("[CLS] x[SEP]y [MASK]") == [101, 1060, 102, 1061, 103])
-        #expect(uncased.tokenStrings("[cls]") == ["[", "cl", "##s", "]"])  // lowercase is not special
+        #expect(uncased.tokenIDs("[CLS] x[SEP]y [MASK]") == [101, 1060, 102, 1061, 103])
+        #expect(uncased.tokenize("[cls]") == ["[", "cl", "##s", "]"])  // lowercase is not special
     }
 
     @Test func cjkIdeographsAreSeparateWordsAndLongWordsUnknown() {
-        #expect(uncased.tokenStrings("東京abc") == ["東", "京", "abc"])
-        #expect(uncased.tokenize(String(repeating: "a", count: 100)) != [vocab.unknownID])
-        #expect(uncased.tokenize(String(repeating: "a", count: 101)) == [vocab.unknownID])
-        #expect(uncased.tokenize("") == [] && uncased.tokenize(" \t ") == [])
+        #expect(uncased.tokenize("東京abc") == ["東", "京", "abc"])
+        #expect(uncased.tokenIDs(String(repeating: "a", count: 100)) != [vocab.unknownID])
+        #expect(uncased.tokenIDs(String(repeating: "a", count: 101)) == [vocab.unknownID])
+        #expect(uncased.tokenIDs("") == [] && uncased.tokenIDs(" \t ") == [])
     }
 
     @Test func arrayAPIAppendsAndPointerAPIWritesInPlace() {
         var ids: [Int32] = [42]
         let bytes = Array("hello world".utf8)
-        bytes.withUnsafeBufferPointer { uncased.tokenize(utf8: $0, into: &ids) }
+        bytes.withUnsafeBufferPointer { uncased.tokenIDs(utf8: $0, into: &ids) }
         #expect(ids == [42, 7592, 2088])
         var buffer = [Int32](repeating: -1, count: WordPieceTokenizer.maxTokens(forByteCount: bytes.count))
         let n = bytes.withUnsafeBufferPointer { b in
-            buffer.withUnsafeMutableBufferPointer { uncased.tokenize(utf8: b, writingIDsTo: $0.baseAddress!) }
+            buffer.withUnsafeMutableBufferPointer { uncased.tokenIDs(utf8: b, writingIDsTo: $0.baseAddress!) }
         }
         #expect(n == 2 && Array(buffer.prefix(3)) == [7592, 2088, -1])
     }
@@ -63,7 +63,7 @@ import TextNormalization
     @Test(arguments: [1, 2, 3])
     func batchKeepsOrderOnAnyThreadCount(threads: Int) {
         let texts = (0..<200).map { i in i % 7 == 0 ? "" : "sentence \(i): naïve café \(String(repeating: "x", count: i % 13))" }
-        #expect(uncased.tokenize(batch: texts, threads: threads) == texts.map { uncased.tokenize($0) })
+        #expect(uncased.tokenIDs(batch: texts, threads: threads) == texts.map { uncased.tokenIDs($0) })
     }
 
     @Test func persianProfileRunsFirstAndKeepsZWNJAsAPiece() throws {
@@ -72,15 +72,15 @@ import TextNormalization
         let tokenizer = WordPieceTokenizer(vocabulary: vocab, normalizer: try PersianNormalizer(configuration: persian))
         // Arabic yeh/kaf become Persian ی/ک; the ZWNJ survives BERT cleaning as the piece "·" (id 1087).
         let raw = "مي\u{200C}خواهم كتاب"
-        #expect(tokenizer.tokenStrings(raw) == ["م", "##ی", "·", "خ", "##و", "##ا", "##ه", "##م", "ک", "##ت", "##ا", "##ب"])
-        #expect(uncased.tokenStrings(raw).contains("·") == false)  // without the profile the ZWNJ is lost
-        #expect(tokenizer.tokenize(raw).contains(1087))
+        #expect(tokenizer.tokenize(raw) == ["م", "##ی", "·", "خ", "##و", "##ا", "##ه", "##م", "ک", "##ت", "##ا", "##ب"])
+        #expect(uncased.tokenize(raw).contains("·") == false)  // without the profile the ZWNJ is lost
+        #expect(tokenizer.tokenIDs(raw).contains(1087))
     }
 
     @Test func illFormedBytesActAsRemovedReplacementCharacters() {
         var ids: [Int32] = []
         let bytes: [UInt8] = Array("ab".utf8) + [0xFF, 0xC3] + Array("c".utf8)
-        bytes.withUnsafeBufferPointer { uncased.tokenize(utf8: $0, into: &ids) }
-        #expect(ids == uncased.tokenize("abc"))
+        bytes.withUnsafeBufferPointer { uncased.tokenIDs(utf8: $0, into: &ids) }
+        #expect(ids == uncased.tokenIDs("abc"))
     }
 }

@@ -1,4 +1,4 @@
-import WordPiece
+
 
 #if canImport(Glibc)
 import Glibc

@@ -29,7 +29,7 @@ public final class AtomicOutput {
         let temp = "\(folder.isEmpty ? "/" : folder)/.\(name).bertkit-\(getpid()).tmp"
         temporaryPath = temp
         fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw InputEncodingError.unwritableOutput(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw LineIOError.unwritableOutput(path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// Writes all bytes, retrying short writes.
@@ -39,7 +39,7 @@ public final class AtomicOutput {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw InputEncodingError.unwritableOutput(path: displayPath, reason: String(cString: strerror(errno)))
+                throw LineIOError.unwritableOutput(path: displayPath, reason: String(cString: strerror(errno)))
             }
             offset += n
         }
@@ -60,7 +60,7 @@ public final class AtomicOutput {
         if closed != 0 || rename(temporaryPath, destination) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw InputEncodingError.unwritableOutput(path: destination, reason: reason)
+            throw LineIOError.unwritableOutput(path: destination, reason: reason)
         }
     }
 

@@ -1,5 +1,6 @@
+import BertKitSupport
 import Dispatch
-import WordPiece
+
 
 #if canImport(Glibc)
 import Glibc
@@ -51,7 +52,7 @@ public struct LinePipeline: Sendable {
 
         /// Creates a configuration; the defaults suit corpora of any size.
         public init(threads: Int? = nil, blockSize: Int = 1 << 20, lossy: Bool = false, maxLineBytes: Int = 256 << 20) {
-            self.threads = max(1, threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            self.threads = max(1, threads ?? Machine.activeProcessorCount)
             self.blockSize = max(1, blockSize)
             self.lossy = lossy
             self.maxLineBytes = maxLineBytes
@@ -115,7 +116,7 @@ public struct LinePipeline: Sendable {
             while !eof {
                 if buffer.count >= batchBytes && lastNewline >= 0 { break }
                 if lastNewline < 0 && buffer.count > configuration.maxLineBytes {
-                    throw InputEncodingError.lineTooLong(
+                    throw LineIOError.lineTooLong(
                         path: input.displayPath, line: stats.lines + 1, byteOffset: stats.inputBytes, limit: configuration.maxLineBytes)
                 }
                 let old = buffer.count
@@ -157,9 +158,9 @@ public struct LinePipeline: Sendable {
                 let offset = stats.inputBytes + chunks[k].lowerBound + failure.byteOffset
                 switch failure.kind {
                 case .invalidUTF8(let column):
-                    throw InputEncodingError.invalidUTF8(path: path, line: line, column: column, byteOffset: offset)
+                    throw LineIOError.invalidUTF8(path: path, line: line, column: column, byteOffset: offset)
                 case .transform(let reason):
-                    throw InputEncodingError.transformFailed(path: path, line: line, byteOffset: offset, reason: reason)
+                    throw LineIOError.transformFailed(path: path, line: line, byteOffset: offset, reason: reason)
                 }
             }
             linesBefore += workers[k].lines

@@ -1,5 +1,5 @@
-/// Errors of the dataset readers and writers; each names the file and, for content errors, the line and byte.
-public enum InputEncodingError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Errors of the streaming line readers and writers; each names the file and, for content errors, the line and byte.
+public enum LineIOError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input could not be opened or read.
     case unreadableInput(path: String, reason: String)
     /// The output (or its temporary file) could not be created or written.

@@ -16,10 +16,10 @@ final class LineInput {
         displayPath = path
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw InputEncodingError.unreadableInput(path: path, reason: "is a directory")
+            throw LineIOError.unreadableInput(path: path, reason: "is a directory")
         }
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw InputEncodingError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
+        if fd < 0 { throw LineIOError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// Appends up to `count` bytes to `buffer`; returns true at end of input.
@@ -33,7 +33,7 @@ final class LineInput {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
                 buffer.removeSubrange((old + got)...)
-                throw InputEncodingError.unreadableInput(path: displayPath, reason: reason)
+                throw LineIOError.unreadableInput(path: displayPath, reason: reason)
             }
             if n == 0 { break }
             got += n

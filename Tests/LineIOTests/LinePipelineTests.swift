@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import InputEncoding
+@testable import LineIO
 
 /// Reverses each line's bytes (ASCII in these tests) and prefixes its length: order-sensitive and easy to check.
 struct ReverseTransform: LineTransform {
@@ -51,7 +51,7 @@ struct CopyTransform: LineTransform {
         let input = try Self.write(bytes, "in.txt", in: dir)
         let output = try Self.write(Array("previous".utf8), "out.txt", in: dir)
         let pipeline = LinePipeline(configuration: .init(threads: threads, blockSize: 4))
-        #expect(throws: InputEncodingError.invalidUTF8(path: input, line: 3, column: 5, byteOffset: 19)) {
+        #expect(throws: LineIOError.invalidUTF8(path: input, line: 3, column: 5, byteOffset: 19)) {
             try pipeline.run(inputPath: input, outputPath: output) { CopyTransform() }
         }
         // The earlier output is untouched and no temporary file is left behind.
@@ -75,7 +75,7 @@ struct CopyTransform: LineTransform {
         let dir = try Self.scratch()
         let input = try Self.write(Array("short\n\(String(repeating: "y", count: 100))\n".utf8), "in.txt", in: dir)
         let tight = LinePipeline(configuration: .init(threads: 1, blockSize: 8, maxLineBytes: 50))
-        #expect(throws: InputEncodingError.lineTooLong(path: input, line: 2, byteOffset: 6, limit: 50)) {
+        #expect(throws: LineIOError.lineTooLong(path: input, line: 2, byteOffset: 6, limit: 50)) {
             try tight.run(inputPath: input, outputPath: dir.appendingPathComponent("o1").path) { CopyTransform() }
         }
         let failing = try Self.write(Array("a\nb\nboom\nc\n".utf8), "f.txt", in: dir)
@@ -84,19 +84,19 @@ struct CopyTransform: LineTransform {
                 ReverseTransform(failOn: "boom")
             }
             Issue.record("expected an error")
-        } catch let InputEncodingError.transformFailed(path, line, byteOffset, _) {
+        } catch let LineIOError.transformFailed(path, line, byteOffset, _) {
             #expect(path == failing && line == 3 && byteOffset == 4)
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o2").path))
     }
 
     @Test func missingInputAndUnwritableOutputAreClearErrors() throws {
-        #expect(throws: InputEncodingError.unreadableInput(path: "/nonexistent/in.txt", reason: "No such file or directory")) {
+        #expect(throws: LineIOError.unreadableInput(path: "/nonexistent/in.txt", reason: "No such file or directory")) {
             try LinePipeline().run(inputPath: "/nonexistent/in.txt", outputPath: nil) { CopyTransform() }
         }
         let dir = try Self.scratch()
         let input = try Self.write(Array("a\n".utf8), "in.txt", in: dir)
-        #expect(throws: InputEncodingError.unwritableOutput(path: "/nonexistent/dir/out.txt", reason: "No such file or directory")) {
+        #expect(throws: LineIOError.unwritableOutput(path: "/nonexistent/dir/out.txt", reason: "No such file or directory")) {
             try LinePipeline().run(inputPath: input, outputPath: "/nonexistent/dir/out.txt") { CopyTransform() }
         }
     }

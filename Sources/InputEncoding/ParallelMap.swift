@@ -1,0 +1,38 @@
+import BertKitSupport
+import Dispatch
+
+/// Order-keeping parallel map over contiguous slices (one per thread).
+enum ParallelMap {
+    static func map<T, R>(_ items: [T], threads: Int?, _ transform: (T) throws -> R) throws -> [R] {
+        let workers = max(1, min(threads ?? Machine.activeProcessorCount, items.count))
+        guard workers > 1 else { return try items.map(transform) }
+        var results = [R?](repeating: nil, count: items.count)
+        var failures = [Error?](repeating: nil, count: workers)
+        let per = (items.count + workers - 1) / workers
+        try withoutActuallyEscaping(transform) { transform in
+            results.withUnsafeMutableBufferPointer { out in
+                failures.withUnsafeMutableBufferPointer { errors in
+                    let sink = UnsafeSendableBox((out, errors, transform, items))
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        let (out, errors, transform, items) = sink.value
+                        for k in (w * per)..<min(items.count, (w + 1) * per) {
+                            do { out[k] = try transform(items[k]) } catch {
+                                errors[w] = error
+                                return
+                            }
+                        }
+                    }
+                }
+            }
+            if let error = failures.compactMap({ $0 }).first { throw error }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Carries buffers whose disjoint parts concurrent iterations write, and a closure they all call.
+/// Safe because each iteration touches only its own slice and its own error slot.
+struct UnsafeSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TextNormalization
+import WordPiece
+
+/// Loading and saving whole BERT-family tokenizers in HF `tokenizers`' `tokenizer.json` format, and model
+/// folders (`tokenizer.json`, or `vocab.txt` with `tokenizer_config.json`).
+extension Tokenizer {
+    /// Loads a model folder: its `tokenizer.json` when present, else `vocab.txt` with the casing of
+    /// `tokenizer_config.json` (`do_lower_case`, default true; `strip_accents`; `tokenize_chinese_chars`).
+    /// `normalizer` (a language profile) runs before BERT's own normalization.
+    public init(directory: String, normalizer: (any NormalizationStage)? = nil) throws {
+        let folder = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let json = folder + "/tokenizer.json"
+        if FileManager.default.fileExists(atPath: json) {
+            try self.init(tokenizerJSON: json, normalizer: normalizer)
+            return
+        }
+        let vocabPath = folder + "/vocab.txt"
+        guard FileManager.default.fileExists(atPath: vocabPath) else {
+            throw TokenizerFileError(path: folder, reason: "has neither tokenizer.json nor vocab.txt; give a BERT model folder or a vocabulary file")
+        }
+        var configuration = WordPieceTokenizer.Configuration()
+        let configPath = folder + "/tokenizer_config.json"
+        if FileManager.default.fileExists(atPath: configPath) {
+            let object = try Self.readJSONObject(configPath)
+            if let lower = object["do_lower_case"] as? Bool { configuration.lowercase = lower }
+            if let strip = object["strip_accents"] as? Bool { configuration.stripAccents = strip }
+            if let chinese = object["tokenize_chinese_chars"] as? Bool { configuration.handleChineseCharacters = chinese }
+        }
+        let vocabulary = try Vocabulary(contentsOf: vocabPath)
+        try self.init(wordPiece: WordPieceTokenizer(vocabulary: vocabulary, configuration: configuration, normalizer: normalizer))
+    }
+
+    /// Loads an HF `tokenizer.json` with a WordPiece model: its BertNormalizer flags, added tokens,
+    /// post-processor (TemplateProcessing or BertProcessing), truncation, padding and decoder.
+    /// - Throws: `TokenizerFileError` for parts BertKit does not implement (another model, normalizer or
+    ///   pre-tokenizer), `VocabularyError` for a bad vocabulary.
+    public init(tokenizerJSON path: String, normalizer: (any NormalizationStage)? = nil) throws {
+        let root = try Self.readJSONObject(path)
+        func fail(_ reason: String) -> TokenizerFileError { TokenizerFileError(path: path, reason: reason) }
+        let vocabulary = try Vocabulary(tokenizerJSON: path)
+
+        var configuration = WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, handleChineseCharacters: false, cleanText: false)
+        switch root["normalizer"] {
+        case nil, is NSNull: break
+        case let n as [String: Any]:
+            guard (n["type"] as? String) == "BertNormalizer" else {
+                throw fail("normalizer type \(n["type"] ?? "?") is not supported (BertKit reads BertNormalizer)")
+            }
+            configuration.lowercase = n["lowercase"] as? Bool ?? true
+            configuration.stripAccents = n["strip_accents"] as? Bool
+            configuration.handleChineseCharacters = n["handle_chinese_chars"] as? Bool ?? true
+            configuration.cleanText = n["clean_text"] as? Bool ?? true
+        default: throw fail("\"normalizer\" is not an object")
+        }
+        if let pre = root["pre_tokenizer"] as? [String: Any], (pre["type"] as? String) != "BertPreTokenizer" {
+            throw fail("pre_tokenizer type \(pre["type"] ?? "?") is not supported (BertKit reads BertPreTokenizer)")
+        }
+        var specials: [String] = []
+        for case let added as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
+            guard let content = added["content"] as? String else { throw fail("an added token has no \"content\"") }
+            if (added["normalized"] as? Bool) == true {
+                throw fail("added token \(content) is normalized; BertKit matches added tokens in the raw text only")
+            }
+            specials.append(content)
+        }
+        configuration.specialTokens = specials
+        let wordPiece = WordPieceTokenizer(vocabulary: vocabulary, configuration: configuration, normalizer: normalizer)
+
+        func tokenID(_ token: String) -> Int32? { vocabulary.id(of: token) }
+        var template = TemplateProcessing(single: [.sequence(0, typeID: 0)], pair: [.sequence(0, typeID: 0), .sequence(1, typeID: 1)])
+        switch root["post_processor"] {
+        case nil, is NSNull: break
+        case let p as [String: Any]:
+            switch p["type"] as? String {
+            case "TemplateProcessing":
+                func pieces(_ key: String) throws -> [TemplateProcessing.Piece] {
+                    guard let list = p[key] as? [[String: Any]] else { throw fail("post_processor.\(key) is missing") }
+                    return try list.map { item in
+                        if let s = item["SpecialToken"] as? [String: Any], let name = s["id"] as? String {
+                            let type = Int32(s["type_id"] as? Int ?? 0)
+                            let special = (p["special_tokens"] as? [String: Any])?[name] as? [String: Any]
+                            let ids = special?["ids"] as? [Int]
+                            guard let id = ids?.count == 1 ? ids.map({ Int32($0[0]) }) : tokenID(name) else {
+                                throw fail("template special token \(name) has no single id")
+                            }
+                            return .special(name, id: id, typeID: type)
+                        }
+                        if let s = item["Sequence"] as? [String: Any], let name = s["id"] as? String {
+                            return .sequence(name == "B" ? 1 : 0, typeID: Int32(s["type_id"] as? Int ?? 0))
+                        }
+                        throw fail("post_processor.\(key) holds an unknown piece")
+                    }
+                }
+                template = TemplateProcessing(single: try pieces("single"), pair: try pieces("pair"))
+            case "BertProcessing":
+                guard let cls = p["cls"] as? [Any], let sep = p["sep"] as? [Any], let clsName = cls.first as? String,
+                      let sepName = sep.first as? String, let clsID = (cls.last as? Int), let sepID = (sep.last as? Int)
+                else { throw fail("post_processor BertProcessing needs cls and sep as [token, id]") }
+                template = .bert(cls: (clsName, Int32(clsID)), sep: (sepName, Int32(sepID)))
+            default:
+                throw fail("post_processor type \(p["type"] ?? "?") is not supported (TemplateProcessing or BertProcessing)")
+            }
+        default: throw fail("\"post_processor\" is not an object")
+        }
+
+        var truncation: Truncation?
+        if let t = root["truncation"] as? [String: Any] {
+            guard let maxLength = t["max_length"] as? Int else { throw fail("truncation.max_length is missing") }
+            let strategies = ["LongestFirst": Truncation.Strategy.longestFirst, "OnlyFirst": .onlyFirst, "OnlySecond": .onlySecond]
+            guard let strategy = strategies[t["strategy"] as? String ?? "LongestFirst"] else { throw fail("unknown truncation.strategy") }
+            truncation = Truncation(maxLength: maxLength, strategy: strategy,
+                                    side: (t["direction"] as? String) == "Left" ? .left : .right, stride: t["stride"] as? Int ?? 0)
+        }
+        var padding: Padding?
+        if let p = root["padding"] as? [String: Any] {
+            var length = Padding.Length.longest
+            if let fixed = (p["strategy"] as? [String: Any])?["Fixed"] as? Int { length = .fixed(fixed) }
+            padding = Padding(
+                length: length, multiple: p["pad_to_multiple_of"] as? Int, side: (p["direction"] as? String) == "Left" ? .left : .right,
+                padID: Int32(p["pad_id"] as? Int ?? 0), padTypeID: Int32(p["pad_type_id"] as? Int ?? 0),
+                padToken: p["pad_token"] as? String ?? "[PAD]")
+        }
+        var decoder = WordPieceDecoder(prefix: vocabulary.continuingSubwordPrefix)
+        if let d = root["decoder"] as? [String: Any], (d["type"] as? String) == "WordPiece" {
+            decoder = WordPieceDecoder(prefix: d["prefix"] as? String ?? "##", cleanup: d["cleanup"] as? Bool ?? true)
+        }
+        try self.init(wordPiece: wordPiece, template: template, truncation: truncation, padding: padding, decoder: decoder)
+    }
+
+    static func readJSONObject(_ path: String) throws -> [String: Any] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw TokenizerFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw TokenizerFileError(path: path, reason: "is not a JSON object")
+        }
+        return object
+    }
+}
+
+/// A tokenizer file BertKit cannot use, with the reason.
+public struct TokenizerFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file or folder.
+    public var path: String
+    /// What is wrong, and what to do.
+    public var reason: String
+
+    /// An error about `path`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}

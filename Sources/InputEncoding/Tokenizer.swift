@@ -1,0 +1,153 @@
+import TextNormalization
+import WordPiece
+
+/// A whole BERT tokenizer: WordPiece, the [CLS]/[SEP] template, truncation, padding and decoding, with the
+/// tensors HF `tokenizers` produces for the same settings.
+///
+/// ```swift
+/// let tokenizer = try Tokenizer(directory: "all-MiniLM-L6-v2")   // tokenizer.json or vocab.txt
+/// let encoding = try tokenizer.encode("How are you?", pair: "Fine.")
+/// encoding.ids        // [101, 2129, 2024, 2017, 1029, 102, 2986, 1012, 102]
+/// encoding.typeIDs    // [0, 0, 0, 0, 0, 0, 1, 1, 1]
+/// tokenizer.decode(encoding.ids)  // "how are you? fine."
+/// ```
+public struct Tokenizer: Sendable {
+    /// Splits text into vocabulary pieces (normalization profile, BERT normalization, WordPiece).
+    public let wordPiece: WordPieceTokenizer
+    /// Where special tokens go.
+    public var template: TemplateProcessing
+    /// How long inputs are cut (nil: never).
+    public var truncation: Truncation?
+    /// How inputs are padded (nil: never).
+    public var padding: Padding?
+    /// How ids become text again.
+    public var decoder: WordPieceDecoder
+
+    /// The vocabulary ids refer to.
+    public var vocabulary: Vocabulary { wordPiece.vocabulary }
+
+    /// A tokenizer from its parts; the template defaults to BERT's with the vocabulary's `[CLS]` and `[SEP]`.
+    /// - Throws: `EncodingError.invalidTemplate` when no template is given and the vocabulary lacks them.
+    public init(
+        wordPiece: WordPieceTokenizer, template: TemplateProcessing? = nil, truncation: Truncation? = nil,
+        padding: Padding? = nil, decoder: WordPieceDecoder? = nil
+    ) throws {
+        self.wordPiece = wordPiece
+        if let template {
+            self.template = template
+        } else {
+            let vocabulary = wordPiece.vocabulary
+            guard let cls = vocabulary.id(of: "[CLS]"), let sep = vocabulary.id(of: "[SEP]") else {
+                throw EncodingError.invalidTemplate("the vocabulary has no [CLS] or [SEP]; give a template")
+            }
+            self.template = .bert(cls: ("[CLS]", cls), sep: ("[SEP]", sep))
+        }
+        self.truncation = truncation
+        self.padding = padding
+        self.decoder = decoder ?? WordPieceDecoder(prefix: wordPiece.vocabulary.continuingSubwordPrefix)
+    }
+
+    /// The token strings of a text (no special tokens added), as HF's `tokenize`.
+    public func tokenize(_ text: String) -> [String] {
+        wordPiece.tokenIDs(text).map { vocabulary.tokens[Int($0)] }
+    }
+
+    /// The padding settings with this vocabulary's `[PAD]` (id 0 when it has none).
+    public func padding(_ length: Padding.Length, multiple: Int? = nil, side: Padding.Side = .right) -> Padding {
+        Padding(length: length, multiple: multiple, side: side, padID: vocabulary.id(of: "[PAD]") ?? 0, padToken: "[PAD]")
+    }
+}
+
+/// What `encode` computes besides ids.
+public struct EncodeOptions: Sendable, Hashable {
+    /// Add the template's special tokens (default true).
+    public var addSpecialTokens: Bool
+    /// Compute word indices and offsets (default true). Without them encoding runs the fast id-only scan.
+    public var alignment: Bool
+
+    /// Everything HF computes.
+    public init(addSpecialTokens: Bool = true, alignment: Bool = true) {
+        self.addSpecialTokens = addSpecialTokens
+        self.alignment = alignment
+    }
+}
+
+extension Tokenizer {
+    /// Encodes a text, or a pair of texts, through truncation, the template and padding (HF `encode`).
+    ///
+    /// With truncation, the tokens that do not fit become `overflowing` windows, each a complete encoding.
+    /// A single encoding padded to `.longest` keeps its length (rounded up to `padding.multiple`).
+    public func encode(_ text: String, pair: String? = nil, options: EncodeOptions = EncodeOptions()) throws -> Encoding {
+        var encoding = try encodeUnpadded(text, pair: pair, options: options)
+        if let padding {
+            let target = padding.targetLength(longest: encoding.count)
+            encoding.pad(to: target, padID: padding.padID, padTypeID: padding.padTypeID, side: padding.side)
+        }
+        return encoding
+    }
+
+    /// Encodes many texts (or pairs) and pads them together, as HF `encode_batch`: `.longest` padding uses
+    /// the longest encoding of this batch. Runs on `threads` threads (default all cores); order is kept.
+    public func encode(
+        batch: [(text: String, pair: String?)], options: EncodeOptions = EncodeOptions(), threads: Int? = nil
+    ) throws -> [Encoding] {
+        var encodings = try ParallelMap.map(batch, threads: threads) { try encodeUnpadded($0.text, pair: $0.pair, options: options) }
+        padding?.apply(to: &encodings)
+        return encodings
+    }
+
+    /// Truncation and the template, without padding (the first steps of `encode`).
+    public func encodeUnpadded(_ text: String, pair: String?, options: EncodeOptions) throws -> Encoding {
+        var first = encodeSequence(text, index: 0, alignment: options.alignment)
+        var second = pair.map { encodeSequence($0, index: 1, alignment: options.alignment) }
+        if let truncation {
+            let added = options.addSpecialTokens ? template.addedTokens(pair: second != nil) : 0
+            let limit = truncation.maxLength - added
+            guard limit >= 0 else { throw EncodingError.maxLengthTooSmall(maxLength: truncation.maxLength, specialTokens: added) }
+            try truncation.apply(to: &first, &second, limit: limit)
+        }
+        let sequences = second.map { [first, $0] } ?? [first]
+        return template.apply(sequences, addSpecialTokens: options.addSpecialTokens, alignment: options.alignment)
+    }
+
+    /// One text's tokens with segment id `index` (0 or 1), word indices and offsets.
+    func encodeSequence(_ text: String, index: Int, alignment: Bool) -> Encoding {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard alignment else {
+                var ids: [Int32] = []
+                wordPiece.tokenIDs(utf8: bytes, into: &ids)
+                let n = ids.count
+                return Encoding(
+                    ids: ids, typeIDs: Array(repeating: Int32(index), count: n), attentionMask: Array(repeating: 1, count: n),
+                    specialTokensMask: Array(repeating: 0, count: n), wordIndices: [],
+                    sequenceIndices: Array(repeating: Int8(index), count: n))
+            }
+            var tokens: [AlignedToken] = []
+            wordPiece.tokenizeAligned(utf8: bytes, into: &tokens)
+            let n = tokens.count
+            let byteOffsets = tokens.map { TokenOffsets(Int($0.start), Int($0.end)) }
+            return Encoding(
+                ids: tokens.map(\.id), typeIDs: Array(repeating: Int32(index), count: n),
+                attentionMask: Array(repeating: 1, count: n), specialTokensMask: Array(repeating: 0, count: n),
+                wordIndices: tokens.map(\.word), sequenceIndices: Array(repeating: Int8(index), count: n),
+                offsets: CharacterOffsets.convert(byteOffsets, in: bytes), byteOffsets: byteOffsets)
+        }
+    }
+}
+
+/// Byte offsets to character (Unicode scalar) offsets, as HF's Python API reports them.
+enum CharacterOffsets {
+    static func convert(_ offsets: [TokenOffsets], in bytes: UnsafeBufferPointer<UInt8>) -> [TokenOffsets] {
+        guard !offsets.isEmpty else { return [] }
+        // Scalars before each byte position: a byte that is not a UTF-8 continuation byte starts a scalar.
+        var before = [Int32](repeating: 0, count: bytes.count + 1)
+        var count: Int32 = 0
+        for i in 0..<bytes.count {
+            before[i] = count
+            if bytes[i] & 0xC0 != 0x80 { count += 1 }
+        }
+        before[bytes.count] = count
+        return offsets.map { TokenOffsets(Int(before[$0.start]), Int(before[$0.end])) }
+    }
+}
