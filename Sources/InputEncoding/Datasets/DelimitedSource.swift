@@ -1,0 +1,284 @@
+/// CSV and TSV records, scanned over the block buffer with eight-byte searches for the delimiter, the quote
+/// and the line feed. Quoting follows Python's `csv` reader with its defaults (`Lib/csv.py`,
+/// `Modules/_csv.c` in CPython), described on `DatasetReader`.
+final class DelimitedSource: DatasetRecordSource {
+    /// A field's bytes in the buffer. `escaped`: a quoted field holding `""` or text after its closing
+    /// quote; then `[start, end)` runs from the opening quote and must be unescaped.
+    struct FieldSpan {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+    }
+
+    enum ScanOutcome {
+        /// A whole record; `next` is where the following one starts, `newlines` the line feeds it spans.
+        case record(next: Int, newlines: Int)
+        /// The record runs past the bytes read so far.
+        case needMore
+        /// The end of the input inside the quoted field opened at `quote`.
+        case unterminated(quote: Int)
+    }
+
+    private let configuration: DatasetReader.Configuration
+    private let path: String
+    private let buffer: BlockBuffer
+    private let delimiter: UInt8
+    private var line = 1
+    private var fields: [FieldSpan] = []
+    private var scratch: [UInt8] = []
+    private var plan: ColumnPlan?
+    private var headerPending: Bool
+    private(set) var skips: SkipLog
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let lineFeed = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+
+    init(configuration: DatasetReader.Configuration, delimiter: UInt8, gzip: Bool) throws {
+        self.configuration = configuration
+        path = configuration.path
+        self.delimiter = delimiter
+        headerPending = configuration.hasHeader
+        skips = SkipLog(enabled: configuration.skipBadRows)
+        buffer = BlockBuffer(source: try DatasetByteSource(path: path, gzip: gzip), blockSize: configuration.blockSize)
+        try buffer.skipByteOrderMark()
+        fields.reserveCapacity(16)
+    }
+
+    var bytesRead: Int { buffer.source.bytesRead }
+
+    func nextRecord() throws -> DatasetRecord? {
+        while true {
+            let p0 = buffer.start
+            if p0 == buffer.end {
+                if try buffer.refill() { continue }
+                return nil
+            }
+            let base = UnsafePointer(buffer.base)
+            switch scan(base: base, from: p0, to: buffer.end, atEOF: buffer.atEOF) {
+            case .needMore:
+                if buffer.end - p0 > configuration.maxRecordBytes {
+                    let error = DatasetError.recordTooLong(path: path, line: line, limit: configuration.maxRecordBytes)
+                    if headerPending { throw error }
+                    try skips.skip(error)
+                    try skipOverlongRecord()
+                } else {
+                    try buffer.refill()
+                }
+            case let .unterminated(quote):
+                let position = ByteScan.position(of: quote, in: base, lineStart: p0, line: line)
+                throw DatasetError.unterminatedQuote(path: path, line: position.line, column: position.column)
+            case let .record(next, newlines):
+                let recordLine = line
+                buffer.start = next
+                line += newlines
+                if let record = try makeRecord(base: base, from: p0, to: next, line: recordLine) { return record }
+            }
+        }
+    }
+
+    /// Turns the scanned fields into a record; nil for a blank line, the header, or a skipped row.
+    private func makeRecord(base: UnsafePointer<UInt8>, from p0: Int, to next: Int, line recordLine: Int) throws -> DatasetRecord? {
+        if fields.count == 1 && !fields[0].escaped && fields[0].start == fields[0].end && base[p0] != Self.quote {
+            return nil
+        }
+        if next - p0 > configuration.maxRecordBytes {
+            let error = DatasetError.recordTooLong(path: path, line: recordLine, limit: configuration.maxRecordBytes)
+            if headerPending { throw error }
+            try skips.skip(error)
+            return nil
+        }
+        if let bad = ByteScan.firstInvalidUTF8(in: base, from: p0, to: next) {
+            let position = ByteScan.position(of: bad, in: base, lineStart: p0, line: recordLine)
+            let error = DatasetError.invalidUTF8(path: path, line: position.line, column: position.column)
+            if headerPending { throw error }
+            try skips.skip(error)
+            return nil
+        }
+        if headerPending {
+            headerPending = false
+            let header = (0..<fields.count).map { field($0, base: base) }
+            plan = try ColumnPlan.resolve(header: header, fieldCount: header.count, configuration: configuration)
+            return nil
+        }
+        let plan: ColumnPlan
+        if let resolved = self.plan {
+            plan = resolved
+        } else {
+            plan = try ColumnPlan.resolve(header: nil, fieldCount: fields.count, configuration: configuration)
+            self.plan = plan
+        }
+        for (role, column) in [("text", plan.text), ("pair", plan.pair), ("label", plan.label)] {
+            if let column, column >= fields.count {
+                try skips.skip(.missingColumn(path: path, line: recordLine, role: role, field: column + 1, fieldCount: fields.count))
+                return nil
+            }
+        }
+        return DatasetRecord(
+            text: field(plan.text, base: base),
+            pair: plan.pair.map { field($0, base: base) },
+            label: plan.label.map { field($0, base: base) },
+            line: recordLine, path: path, index: 0)
+    }
+
+    /// The value of field `index` of the scanned record (validated UTF-8), unescaped.
+    private func field(_ index: Int, base: UnsafePointer<UInt8>) -> String {
+        let span = fields[index]
+        guard span.escaped else { return ByteScan.string(base, from: span.start, to: span.end) }
+        scratch.removeAll(keepingCapacity: true)
+        var i = span.start + 1
+        while i < span.end {
+            let hit = ByteScan.first(Self.quote, in: base, from: i, to: span.end)
+            scratch.append(contentsOf: UnsafeBufferPointer(start: base + i, count: hit - i))
+            if hit == span.end { break }
+            if hit + 1 < span.end && base[hit + 1] == Self.quote {
+                scratch.append(Self.quote)
+                i = hit + 2
+            } else {
+                // The closing quote: what follows it, up to the delimiter, is kept as written.
+                scratch.append(contentsOf: UnsafeBufferPointer(start: base + hit + 1, count: span.end - hit - 1))
+                break
+            }
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Scans one record starting at `p0`, filling `fields`.
+    private func scan(base: UnsafePointer<UInt8>, from p0: Int, to end: Int, atEOF: Bool) -> ScanOutcome {
+        fields.removeAll(keepingCapacity: true)
+        let delimiter = self.delimiter
+        let quote = Self.quote
+        let lineFeed = Self.lineFeed
+        let carriageReturn = Self.carriageReturn
+        var p = p0
+        var newlines = 0
+        while true {
+            if p < end && base[p] == quote {
+                let open = p
+                var q = p + 1
+                var escaped = false
+                var close = 0
+                while true {
+                    let hit = ByteScan.firstOf(quote, lineFeed, in: base, from: q, to: end)
+                    if hit == end { return atEOF ? .unterminated(quote: open) : .needMore }
+                    if base[hit] == lineFeed {
+                        newlines += 1
+                        q = hit + 1
+                        continue
+                    }
+                    if hit + 1 == end && !atEOF { return .needMore }
+                    if hit + 1 < end && base[hit + 1] == quote {
+                        escaped = true
+                        q = hit + 2
+                        continue
+                    }
+                    close = hit
+                    break
+                }
+                p = close + 1
+                if p == end {
+                    fields.append(escaped ? FieldSpan(start: open, end: p, escaped: true) : FieldSpan(start: open + 1, end: close, escaped: false))
+                    return .record(next: end, newlines: newlines)
+                }
+                let c = base[p]
+                let plain = escaped ? FieldSpan(start: open, end: p, escaped: true) : FieldSpan(start: open + 1, end: close, escaped: false)
+                if c == delimiter {
+                    fields.append(plain)
+                    p += 1
+                    continue
+                }
+                if c == lineFeed {
+                    fields.append(plain)
+                    return .record(next: p + 1, newlines: newlines + 1)
+                }
+                if c == carriageReturn {
+                    if p + 1 < end && base[p + 1] == lineFeed {
+                        fields.append(plain)
+                        return .record(next: p + 2, newlines: newlines + 1)
+                    }
+                    if p + 1 == end {
+                        if !atEOF { return .needMore }
+                        fields.append(plain)
+                        return .record(next: end, newlines: newlines)
+                    }
+                }
+                // Text after the closing quote: kept as written up to the delimiter or the line end.
+                let stop = ByteScan.firstOf(delimiter, lineFeed, in: base, from: p, to: end)
+                if stop == end && !atEOF { return .needMore }
+                var fieldEnd = stop
+                if (stop == end || base[stop] == lineFeed) && base[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+                fields.append(FieldSpan(start: open, end: fieldEnd, escaped: true))
+                if stop == end { return .record(next: end, newlines: newlines) }
+                if base[stop] == delimiter {
+                    p = stop + 1
+                    continue
+                }
+                return .record(next: stop + 1, newlines: newlines + 1)
+            }
+            let stop = ByteScan.firstOf(delimiter, lineFeed, in: base, from: p, to: end)
+            if stop < end && base[stop] == delimiter {
+                fields.append(FieldSpan(start: p, end: stop, escaped: false))
+                p = stop + 1
+                continue
+            }
+            if stop == end && !atEOF { return .needMore }
+            var fieldEnd = stop
+            if fieldEnd > p && base[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+            fields.append(FieldSpan(start: p, end: fieldEnd, escaped: false))
+            return stop == end ? .record(next: end, newlines: newlines) : .record(next: stop + 1, newlines: newlines + 1)
+        }
+    }
+
+    /// Discards a record longer than the limit without holding it, following the quoting to find its end.
+    private func skipOverlongRecord() throws {
+        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+        var state = State.fieldStart
+        var column = 0
+        var quoteLine = line
+        var quoteColumn = 1
+        while true {
+            let base = buffer.base
+            var i = buffer.start
+            let end = buffer.end
+            while i < end {
+                let c = base[i]
+                i += 1
+                column += 1
+                if c == Self.lineFeed {
+                    line += 1
+                    column = 0
+                    if state != .quoted {
+                        buffer.start = i
+                        return
+                    }
+                    continue
+                }
+                switch state {
+                case .fieldStart:
+                    if c == Self.quote {
+                        state = .quoted
+                        quoteLine = line
+                        quoteColumn = column
+                    } else if c != delimiter {
+                        state = .unquoted
+                    }
+                case .unquoted:
+                    if c == delimiter { state = .fieldStart }
+                case .quoted:
+                    if c == Self.quote { state = .quoteInQuoted }
+                case .quoteInQuoted:
+                    if c == Self.quote {
+                        state = .quoted
+                    } else {
+                        state = c == delimiter ? .fieldStart : .unquoted
+                    }
+                }
+            }
+            buffer.start = end
+            if try !buffer.refill() {
+                if state == .quoted { throw DatasetError.unterminatedQuote(path: path, line: quoteLine, column: quoteColumn) }
+                return
+            }
+        }
+    }
+}
