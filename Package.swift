@@ -55,7 +55,7 @@ let package = Package(
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization", "LineIO", "BertKitSupport"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
-        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport"], exclude: ["README.md"]),
+        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport", "InputEncoding"], exclude: ["README.md"]),
         // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
         // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).
         .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),

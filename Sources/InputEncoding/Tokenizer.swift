@@ -78,11 +78,14 @@ extension Tokenizer {
     /// With truncation, the tokens that do not fit become `overflowing` windows, each a complete encoding.
     /// A single encoding padded to `.longest` keeps its length (rounded up to `padding.multiple`).
     public func encode(_ text: String, pair: String? = nil, options: EncodeOptions = EncodeOptions()) throws -> Encoding {
-        var encoding = try encodeUnpadded(text, pair: pair, options: options)
-        if let padding {
-            let target = padding.targetLength(longest: encoding.count)
-            encoding.pad(to: target, padID: padding.padID, padTypeID: padding.padTypeID, side: padding.side)
-        }
+        padAlone(try encodeUnpadded(text, pair: pair, options: options))
+    }
+
+    /// Padding for an encoding that is its own batch.
+    func padAlone(_ encoding: Encoding) -> Encoding {
+        guard let padding else { return encoding }
+        var encoding = encoding
+        encoding.pad(to: padding.targetLength(longest: encoding.count), padID: padding.padID, padTypeID: padding.padTypeID, side: padding.side)
         return encoding
     }
 
@@ -98,16 +101,21 @@ extension Tokenizer {
 
     /// Truncation and the template, without padding (the first steps of `encode`).
     public func encodeUnpadded(_ text: String, pair: String?, options: EncodeOptions) throws -> Encoding {
-        var first = encodeSequence(text, index: 0, alignment: options.alignment)
-        var second = pair.map { encodeSequence($0, index: 1, alignment: options.alignment) }
+        let first = encodeSequence(text, index: 0, alignment: options.alignment)
+        let second = pair.map { encodeSequence($0, index: 1, alignment: options.alignment) }
+        return try truncateAndApplyTemplate(first, second, addSpecialTokens: options.addSpecialTokens, alignment: options.alignment)
+    }
+
+    /// Truncation (with room left for the template's special tokens), then the template.
+    func truncateAndApplyTemplate(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool, alignment: Bool) throws -> Encoding {
+        var first = first, second = second
         if let truncation {
-            let added = options.addSpecialTokens ? template.addedTokens(pair: second != nil) : 0
+            let added = addSpecialTokens ? template.addedTokens(pair: second != nil) : 0
             let limit = truncation.maxLength - added
             guard limit >= 0 else { throw EncodingError.maxLengthTooSmall(maxLength: truncation.maxLength, specialTokens: added) }
             try truncation.apply(to: &first, &second, limit: limit)
         }
-        let sequences = second.map { [first, $0] } ?? [first]
-        return template.apply(sequences, addSpecialTokens: options.addSpecialTokens, alignment: options.alignment)
+        return template.apply(second.map { [first, $0] } ?? [first], addSpecialTokens: addSpecialTokens, alignment: alignment)
     }
 
     /// One text's tokens with segment id `index` (0 or 1), word indices and offsets.
@@ -149,5 +157,20 @@ enum CharacterOffsets {
         }
         before[bytes.count] = count
         return offsets.map { TokenOffsets(Int(before[$0.start]), Int(before[$0.end])) }
+    }
+}
+
+extension Tokenizer {
+    /// Truncation, the template and padding over token ids that are already tokenized (HF `post_process`):
+    /// for callers that make their own ids, such as masked-LM data or synthetic benchmarks.
+    public func postProcess(_ ids: [Int32], pair: [Int32]? = nil, addSpecialTokens: Bool = true) throws -> Encoding {
+        func sequence(_ ids: [Int32], _ index: Int) -> Encoding {
+            Encoding(
+                ids: ids, typeIDs: Array(repeating: Int32(index), count: ids.count), attentionMask: Array(repeating: 1, count: ids.count),
+                specialTokensMask: Array(repeating: 0, count: ids.count), wordIndices: [],
+                sequenceIndices: Array(repeating: Int8(index), count: ids.count))
+        }
+        return padAlone(try truncateAndApplyTemplate(
+            sequence(ids, 0), pair.map { sequence($0, 1) }, addSpecialTokens: addSpecialTokens, alignment: false))
     }
 }

@@ -1,3 +1,5 @@
+import InputEncoding
+
 /// A padded batch of token sequences, row-major [batchSize, sequenceLength].
 public struct EncoderBatch: Sendable, Equatable {
     /// Number of sequences.
@@ -37,15 +39,27 @@ public struct EncoderBatch: Sendable, Equatable {
         self.attentionMask = mask
     }
 
-    /// Pads sequences of token ids (already with [CLS]/[SEP]) to the longest one with `padID`.
-    public init(sequences: [[Int32]], padID: Int32 = 0) throws {
-        let length = sequences.map(\.count).max() ?? 0
-        var ids: [Int32] = [], mask: [Int32] = []
-        ids.reserveCapacity(length * sequences.count)
-        for s in sequences {
-            ids += s + [Int32](repeating: padID, count: length - s.count)
-            mask += [Int32](repeating: 1, count: s.count) + [Int32](repeating: 0, count: length - s.count)
+    /// A batch of encodings that InputEncoding has padded to one length (`Padding.apply(to:)`, or a
+    /// tokenizer with fixed-length padding): ids, segment ids and attention mask as they are.
+    /// - Throws: `NativeEncoderError.invalidBatch` when the encodings differ in length or there are none.
+    public init(encodings: [Encoding]) throws {
+        guard let length = encodings.first?.count, encodings.allSatisfy({ $0.count == length }) else {
+            throw NativeEncoderError.invalidBatch(reason: "a batch needs encodings of one length; pad them first")
         }
-        try self.init(batchSize: sequences.count, sequenceLength: length, tokenIDs: ids, attentionMask: mask)
+        try self.init(
+            batchSize: encodings.count, sequenceLength: length, tokenIDs: encodings.flatMap(\.ids),
+            tokenTypeIDs: encodings.flatMap(\.typeIDs), attentionMask: encodings.flatMap(\.attentionMask))
+    }
+
+    /// Sequences of token ids (already with [CLS]/[SEP]) padded to the longest with `padID` by InputEncoding.
+    public init(sequences: [[Int32]], padID: Int32 = 0) throws {
+        var encodings = sequences.map { ids in
+            Encoding(
+                ids: ids, typeIDs: Array(repeating: 0, count: ids.count), attentionMask: Array(repeating: 1, count: ids.count),
+                specialTokensMask: Array(repeating: 0, count: ids.count), wordIndices: [],
+                sequenceIndices: Array(repeating: 0, count: ids.count))
+        }
+        Padding(length: .longest, padID: padID).apply(to: &encodings)
+        try self.init(encodings: encodings)
     }
 }

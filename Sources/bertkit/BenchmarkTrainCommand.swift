@@ -1,18 +1,20 @@
 import BertKitSupport
 import ArgumentParser
 import Foundation
+import InputEncoding
 import NativeEncoder
 
 /// `bertkit benchmark-train`: times full training steps of the native encoder (forward, loss, backward, AdamW).
 ///
 /// Loss: mean squared error between the pooler output and a fixed random target (PyTorch: F.mse_loss),
-/// dropout on (training mode), random full-length token ids with [CLS] first and [SEP] last.
+/// dropout on (training mode), random full-length token ids of the model's vocabulary in its template
+/// ([CLS] first and [SEP] last for BERT), special tokens excluded from the random ids.
 struct BenchmarkTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark-train",
         abstract: "Time native training steps (forward + backward + AdamW) and report GFLOP/s and the OpenBLAS kernels.")
 
-    @Option(help: "Model folder (config.json, model.safetensors).") var model: String
+    @Option(help: "Model folder (config.json, model.safetensors, tokenizer.json or vocab.txt).") var model: String
     @Option(help: "Sequences per step.") var batchSize: Int = 32
     @Option(help: "Tokens per sequence.") var maxLength: Int = 128
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 5
@@ -28,14 +30,16 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
         let config = encoder.configuration
         guard maxLength <= config.maxPositions else { throw ValidationError("--max-length exceeds the model's \(config.maxPositions) positions") }
+        let tokenizer = try Tokenizer(directory: model)
+        let specials = tokenizer.template.addedTokens(pair: false)
+        guard maxLength > specials else { throw ValidationError("--max-length must leave room for the template's \(specials) special tokens") }
+        let ordinary = (0..<Int32(min(tokenizer.vocabulary.count, config.vocabularySize))).filter { !tokenizer.wordPiece.isSpecial($0) }
+        guard !ordinary.isEmpty else { throw ValidationError("\(model): the vocabulary holds only special tokens") }
         var rng = SplitMix64(seed: seed)
-        var ids = [Int32](repeating: 0, count: batchSize * maxLength)
-        for b in 0..<batchSize {
-            for s in 0..<maxLength { ids[b * maxLength + s] = Int32(1000 + Int(rng.next() % UInt64(config.vocabularySize - 1000))) }
-            ids[b * maxLength] = 101
-            ids[b * maxLength + maxLength - 1] = 102
+        let encodings = try (0..<batchSize).map { _ in
+            try tokenizer.postProcess((0..<(maxLength - specials)).map { _ in ordinary[Int(rng.next() % UInt64(ordinary.count))] })
         }
-        let batch = try EncoderBatch(batchSize: batchSize, sequenceLength: maxLength, tokenIDs: ids)
+        let batch = try EncoderBatch(encodings: encodings)
         let target = (0..<(batchSize * config.hiddenSize)).map { _ in Float(rng.next() >> 40) / Float(1 << 24) - 0.5 }
         let optimizer = AdamW(for: encoder)
         encoder.profiling = profile

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LineIO
 import NativeEncoder
-import WordPiece
+import InputEncoding
 
 /// `bertkit embed`: one JSON array of floats per input line, from the native encoder.
 struct EmbedCommand: ParsableCommand {
@@ -10,7 +10,8 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Embed text with a BERT model folder on the native OpenBLAS encoder, one JSON array per line.",
         discussion: """
-            Each line is tokenized (uncased WordPiece from MODEL/vocab.txt), wrapped in [CLS] ... [SEP], cut to \
+            Each line is tokenized as the model folder says (tokenizer.json, or vocab.txt with \
+            tokenizer_config.json's do_lower_case), wrapped in the template ([CLS] ... [SEP]), cut to \
             --max-length tokens, encoded (--batch-size lines of similar length per pass, padded and masked), and pooled: mean over the tokens (as sentence-transformers does for \
             all-MiniLM-L6-v2) or the [CLS] hidden state. No L2 normalization unless --normalize. The OpenBLAS \
             kernels in use are reported on standard error.
@@ -19,7 +20,7 @@ struct EmbedCommand: ParsableCommand {
     /// How a sequence's hidden states become one vector.
     enum Pooling: String, ExpressibleByArgument, CaseIterable { case mean, cls }
 
-    @Option(help: "Model folder: config.json, model.safetensors, vocab.txt.") var model: String
+    @Option(help: "Model folder: config.json, model.safetensors, tokenizer.json or vocab.txt.") var model: String
     @Option(help: "Pooling: mean (over real tokens) or cls.") var pooling: Pooling = .mean
     @Option(help: "Longest sequence in tokens, [CLS] and [SEP] included (default: 128, at most the model's positions).")
     var maxLength: Int?
@@ -35,29 +36,26 @@ struct EmbedCommand: ParsableCommand {
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
         encoder.inferenceOnly = true  // forward passes only: one set of layer buffers
         let config = encoder.configuration
-        let vocabPath = model + "/vocab.txt"
-        let vocabulary = try Vocabulary(contentsOf: vocabPath)
-        guard vocabulary.count == config.vocabularySize else {
-            throw ValidationError("\(vocabPath) has \(vocabulary.count) tokens but config.json says vocab_size \(config.vocabularySize); the files do not belong together")
-        }
-        guard let cls = vocabulary.id(of: "[CLS]"), let sep = vocabulary.id(of: "[SEP]") else {
-            throw ValidationError("\(vocabPath) lacks [CLS] or [SEP]; a BERT vocabulary is needed")
+        var tokenizer = try Tokenizer(directory: model)
+        guard tokenizer.vocabulary.count == config.vocabularySize else {
+            throw ValidationError("\(model): the vocabulary has \(tokenizer.vocabulary.count) tokens but config.json says vocab_size \(config.vocabularySize); the files do not belong together")
         }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         let length = maxLength ?? min(128, config.maxPositions)
-        guard length >= 2, length <= config.maxPositions else {
-            throw ValidationError("--max-length must be in 2...\(config.maxPositions) (the model's positions)")
+        let specials = tokenizer.template.addedTokens(pair: false)
+        guard length > specials, length <= config.maxPositions else {
+            throw ValidationError("--max-length must be in \(specials + 1)...\(config.maxPositions) (room for the template's special tokens, at most the model's positions)")
         }
+        tokenizer.truncation = Truncation(maxLength: length)
+        tokenizer.padding = nil
         if !quiet { printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)") }
-        let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, configuration: .init(lowercase: true))
         // One pipeline thread: the encoder parallelizes each forward pass over the worker threads itself.
         // 256 KiB blocks: a block is a few thousand lines (plenty to batch by length) and progress, shown per
         // block on a terminal, moves every few seconds.
         let pipeline = LinePipeline(configuration: .init(threads: 1, blockSize: 256 << 10, lossy: io.lossy))
         let progress = ProgressReporter(enabled: !quiet)
         let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
-            EmbedTransform(encoder: encoder, tokenizer: tokenizer, cls: cls, sep: sep, maxLength: length,
-                           pooling: pooling, normalize: normalize, batchSize: batchSize)
+            EmbedTransform(encoder: encoder, tokenizer: tokenizer, pooling: pooling, normalize: normalize, batchSize: batchSize)
         }
         progress.finish()
         if !quiet { printError("embed: \(stats.lines) lines in \(format(stats.seconds, 3)) s") }
@@ -70,20 +68,18 @@ struct EmbedTransform: LineTransform {
     static var defersOutput: Bool { true }
 
     let encoder: BertEncoder
-    let tokenizer: WordPieceTokenizer
-    let cls: Int32, sep: Int32, maxLength: Int
+    /// Truncates to the maximum length; does not pad (batches are padded together below).
+    let tokenizer: Tokenizer
     let pooling: EmbedCommand.Pooling
     let normalize: Bool
     let batchSize: Int
-    /// Token ids of the chunk's lines so far, [CLS] ... [SEP], cut to maxLength.
-    var pending: [[Int32]] = []
+    /// Encodings of the chunk's lines so far, with the template's special tokens, cut to the maximum length.
+    var pending: [Encoding] = []
 
     mutating func transform(line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
-        var ids: [Int32] = [cls]
-        tokenizer.tokenIDs(utf8: line, into: &ids)
-        if ids.count > maxLength - 1 { ids.removeLast(ids.count - (maxLength - 1)) }
-        ids.append(sep)
-        pending.append(ids)
+        var encoding = try tokenizer.encode(String(decoding: line, as: UTF8.self), options: EncodeOptions(alignment: false))
+        encoding.overflowing = []
+        pending.append(encoding)
     }
 
     mutating func finishChunk(into output: inout [UInt8]) throws {
@@ -93,7 +89,9 @@ struct EmbedTransform: LineTransform {
         let order = pending.indices.sorted { pending[$0].count < pending[$1].count }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[start..<min(start + batchSize, order.count)])
-            let batch = try EncoderBatch(sequences: members.map { pending[$0] })
+            var encodings = members.map { pending[$0] }
+            tokenizer.padding(.longest).apply(to: &encodings)
+            let batch = try EncoderBatch(encodings: encodings)
             try encoder.forward(batch)
             switch pooling {
             case .mean:
