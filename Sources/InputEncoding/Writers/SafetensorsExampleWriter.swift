@@ -1,0 +1,114 @@
+import LineIO
+
+/// Writes one safetensors file holding an I64 tensor per field: `input_ids`, `token_type_ids`,
+/// `attention_mask`, `special_tokens_mask` `[N, L]`, `offset_mapping` `[N, L, 2]`, `overflow_to_sample_mapping`
+/// and `label` `[N]`, with `"__metadata__": {"format": "pt"}` (what `safetensors.torch.save_file` writes).
+///
+/// Layout (huggingface/safetensors README, "Format"): a little-endian u64 header size, the JSON header (padded
+/// with spaces to a multiple of 8 so the data stay 8-byte aligned), then the tensors' bytes back to back,
+/// `data_offsets` counted from the first byte after the header and contiguous in header order.
+///
+/// N is unknown until the end and the data may not fit in memory, so each tensor streams to its own file in a
+/// hidden folder beside the destination; `finish()` writes the header and the parts into a temporary file
+/// beside the destination and renames it over the destination.
+final class SafetensorsExampleWriter: ExampleWriter {
+    private let path: String
+    private let fields: WriterFields
+    private var parts: TemporaryParts?
+    private var rows = 0
+    private var length: Int?
+
+    /// Creates the temporary column files beside `path`.
+    init(path: String, fields: WriterFields) throws {
+        if path == "-" { throw WriterError.standardOutputUnsupported(format: .safetensors) }
+        self.path = path
+        self.fields = fields
+        parts = try TemporaryParts(beside: path, columns: TensorColumn.selected(by: fields), suffix: ".bin")
+    }
+
+    deinit { discard() }
+
+    func write(_ example: EncodedExample) throws {
+        guard let parts else { throw WriterError.unwritableOutput(path: path, reason: "the writer is closed") }
+        try RowCheck.validate(example, row: rows + 1, fields: fields, path: path)
+        let tokens = example.encoding.ids.count
+        if let length, length != tokens {
+            throw WriterError.rowLengthMismatch(path: path, row: rows + 1, expected: length, found: tokens)
+        }
+        length = tokens
+        try parts.append(example)
+        rows += 1
+    }
+
+    func finish() throws {
+        guard let parts else { return }
+        do {
+            try parts.closeFiles()
+            let header = Self.header(columns: parts.parts.map(\.column), rows: rows, length: length ?? 0)
+            let output: AtomicOutput
+            do {
+                output = try AtomicOutput(path: path)
+            } catch let LineIOError.unwritableOutput(path, reason) {
+                throw WriterError.unwritableOutput(path: path, reason: reason)
+            }
+            do {
+                let sink = ByteSink(target: .atomic(output), displayPath: path)
+                try sink.reserve(8).storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
+                sink.advance(8)
+                try sink.append(header)
+                try sink.flush()
+                for part in parts.parts { try copy(part.path, to: sink) }
+                try output.commit()
+            } catch let LineIOError.unwritableOutput(path, reason) {
+                output.discard()
+                throw WriterError.unwritableOutput(path: path, reason: reason)
+            } catch {
+                output.discard()
+                throw error
+            }
+            parts.remove()
+            self.parts = nil
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    func discard() {
+        parts?.remove()
+    }
+
+    /// The JSON header, space-padded to a multiple of 8 bytes. Byte counts follow from the shapes, and the
+    /// parts hold exactly that many bytes since every row adds the same count to each.
+    static func header(columns: [TensorColumn], rows: Int, length: Int) -> [UInt8] {
+        var json = "{\"__metadata__\":{\"format\":\"pt\"}"
+        var offset = 0
+        for column in columns {
+            let shape = column.shape(rows: rows, length: length)
+            let bytes = shape.reduce(8, *)
+            json += ",\"\(column.name)\":{\"dtype\":\"I64\",\"shape\":["
+                + shape.map(String.init).joined(separator: ",")
+                + "],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            offset += bytes
+        }
+        json += "}"
+        var bytes = Array(json.utf8)
+        while bytes.count % 8 != 0 { bytes.append(UInt8(ascii: " ")) }
+        return bytes
+    }
+
+    /// Appends the file at `partPath` to `sink` in 1 MiB reads.
+    private func copy(_ partPath: String, to sink: ByteSink) throws {
+        let fd = try FileOps.openForReading(partPath, display: path)
+        defer { _ = try? FileOps.closeChecked(fd, path: path) }
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try FileOps.readSome(fd, into: buffer, count: chunk, path: path)
+            if n == 0 { break }
+            try sink.append(UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+        try sink.flush()
+    }
+}

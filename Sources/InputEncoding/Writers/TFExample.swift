@@ -1,0 +1,157 @@
+/// One named feature of a `tf.train.Example`: a list of int64 or float32 values.
+package struct TFFeature: Sendable, Equatable {
+    /// The values of a feature (`Int64List` or `FloatList` in tensorflow's `feature.proto`).
+    package enum Values: Sendable, Equatable {
+        /// An `int64_list`.
+        case int64([Int64])
+        /// A `float_list`.
+        case float([Float])
+    }
+
+    /// The feature's key in the `Features` map.
+    package var name: String
+    /// Its values.
+    package var values: Values
+
+    /// A feature from its name and values.
+    package init(_ name: String, _ values: Values) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// Hand-rolled protobuf encoding of `tf.train.Example` (tensorflow `core/example/example.proto`,
+/// `feature.proto`), enough for int64 and float features:
+///
+/// ```
+/// Example  { Features features = 1; }
+/// Features { map<string, Feature> feature = 1; }     // on the wire: repeated entry { key = 1; value = 2; }
+/// Feature  { oneof kind { BytesList bytes_list = 1; FloatList float_list = 2; Int64List int64_list = 3; } }
+/// Int64List { repeated int64 value = 1 [packed = true]; }   // varints, negatives as 10-byte two's complement
+/// FloatList { repeated float value = 1 [packed = true]; }   // little-endian float32
+/// ```
+///
+/// Every field is length-delimited (wire type 2), so each tag is one byte `(field << 3) | 2`. Map entries are
+/// written in the order given, and empty lists as an empty `Int64List`/`FloatList`, as protobuf does.
+package enum TFExample {
+    /// The serialized size of an Example holding `features`.
+    package static func serializedSize(_ features: [TFFeature]) -> Int {
+        let body = featuresBodySize(features)
+        return 1 + varintSize(UInt64(body)) + body
+    }
+
+    /// The serialized Example.
+    package static func serialize(_ features: [TFFeature]) -> [UInt8] {
+        let size = serializedSize(features)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            if let base = buffer.baseAddress { _ = serialize(features, into: base) }
+            initialized = size
+        }
+    }
+
+    /// Writes the Example at `p`, which must have room for `serializedSize(features)` bytes; returns the end.
+    static func serialize(_ features: [TFFeature], into p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = putLengthDelimited(field: 1, length: featuresBodySize(features), p)
+        for feature in features {
+            let key = feature.name.utf8.count
+            let body = featureBodySize(feature.values)
+            let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(body)) + body
+            p = putLengthDelimited(field: 1, length: entry, p)
+            p = putLengthDelimited(field: 1, length: key, p)
+            for byte in feature.name.utf8 {
+                p.pointee = byte
+                p += 1
+            }
+            p = putLengthDelimited(field: 2, length: body, p)
+            switch feature.values {
+            case let .int64(values):
+                p = putLengthDelimited(field: 3, length: listBodySize(feature.values), p)
+                if !values.isEmpty {
+                    p = putLengthDelimited(field: 1, length: packedSize(values), p)
+                    values.withUnsafeBufferPointer { values in
+                        for value in values { p = putVarint(UInt64(bitPattern: value), p) }
+                    }
+                }
+            case let .float(values):
+                p = putLengthDelimited(field: 2, length: listBodySize(feature.values), p)
+                if !values.isEmpty {
+                    p = putLengthDelimited(field: 1, length: values.count * 4, p)
+                    values.withUnsafeBufferPointer { values in
+                        let raw = UnsafeMutableRawPointer(p)
+                        for i in 0..<values.count {
+                            raw.storeBytes(of: values[i].bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
+                        }
+                    }
+                    p += values.count * 4
+                }
+            }
+        }
+        return p
+    }
+
+    // MARK: sizes
+
+    private static func featuresBodySize(_ features: [TFFeature]) -> Int {
+        var total = 0
+        for feature in features {
+            let key = feature.name.utf8.count
+            let body = featureBodySize(feature.values)
+            let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(body)) + body
+            total += 1 + varintSize(UInt64(entry)) + entry
+        }
+        return total
+    }
+
+    /// The size of a `Feature` message: its one list field.
+    private static func featureBodySize(_ values: TFFeature.Values) -> Int {
+        let list = listBodySize(values)
+        return 1 + varintSize(UInt64(list)) + list
+    }
+
+    /// The size of an `Int64List` or `FloatList` message: its packed field, absent when empty.
+    private static func listBodySize(_ values: TFFeature.Values) -> Int {
+        let payload: Int
+        switch values {
+        case let .int64(values): payload = packedSize(values)
+        case let .float(values): payload = values.count * 4
+        }
+        return payload == 0 ? 0 : 1 + varintSize(UInt64(payload)) + payload
+    }
+
+    private static func packedSize(_ values: [Int64]) -> Int {
+        values.withUnsafeBufferPointer { values in
+            var total = 0
+            for value in values { total += varintSize(UInt64(bitPattern: value)) }
+            return total
+        }
+    }
+
+    // MARK: wire primitives
+
+    /// Bytes in the base-128 varint of `value` (1 to 10).
+    @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    @inline(__always)
+    static func putVarint(_ value: UInt64, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = p
+        var v = value
+        while v >= 0x80 {
+            p.pointee = UInt8(truncatingIfNeeded: v) | 0x80
+            p += 1
+            v >>= 7
+        }
+        p.pointee = UInt8(truncatingIfNeeded: v)
+        return p + 1
+    }
+
+    /// A length-delimited field's tag and length.
+    @inline(__always)
+    private static func putLengthDelimited(field: UInt8, length: Int, _ p: UnsafeMutablePointer<UInt8>)
+        -> UnsafeMutablePointer<UInt8> {
+        p.pointee = field << 3 | 2
+        return putVarint(UInt64(length), p + 1)
+    }
+}
