@@ -55,7 +55,11 @@ final class DelimitedSource: DatasetRecordSource {
                 return nil
             }
             let base = UnsafePointer(buffer.base)
-            switch scan(base: base, from: p0, to: buffer.end, atEOF: buffer.atEOF) {
+            var spans: [FieldSpan] = []
+            swap(&spans, &fields)
+            let outcome = Self.scan(base: base, from: p0, to: buffer.end, atEOF: buffer.atEOF, delimiter: delimiter, into: &spans)
+            swap(&spans, &fields)
+            switch outcome {
             case .needMore:
                 if buffer.end - p0 > configuration.maxRecordBytes {
                     let error = DatasetError.recordTooLong(path: path, line: line, limit: configuration.maxRecordBytes)
@@ -79,6 +83,7 @@ final class DelimitedSource: DatasetRecordSource {
 
     /// Turns the scanned fields into a record; nil for a blank line, the header, or a skipped row.
     private func makeRecord(base: UnsafePointer<UInt8>, from p0: Int, to next: Int, line recordLine: Int) throws -> DatasetRecord? {
+        let fields = self.fields
         if fields.count == 1 && !fields[0].escaped && fields[0].start == fields[0].end && base[p0] != Self.quote {
             return nil
         }
@@ -88,14 +93,8 @@ final class DelimitedSource: DatasetRecordSource {
             try skips.skip(error)
             return nil
         }
-        if let bad = ByteScan.firstInvalidUTF8(in: base, from: p0, to: next) {
-            let position = ByteScan.position(of: bad, in: base, lineStart: p0, line: recordLine)
-            let error = DatasetError.invalidUTF8(path: path, line: position.line, column: position.column)
-            if headerPending { throw error }
-            try skips.skip(error)
-            return nil
-        }
         if headerPending {
+            if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) { throw error }
             headerPending = false
             let header = (0..<fields.count).map { field($0, base: base) }
             plan = try ColumnPlan.resolve(header: header, fieldCount: header.count, configuration: configuration)
@@ -108,17 +107,29 @@ final class DelimitedSource: DatasetRecordSource {
             plan = try ColumnPlan.resolve(header: nil, fieldCount: fields.count, configuration: configuration)
             self.plan = plan
         }
-        for (role, column) in [("text", plan.text), ("pair", plan.pair), ("label", plan.label)] {
-            if let column, column >= fields.count {
-                try skips.skip(.missingColumn(path: path, line: recordLine, role: role, field: column + 1, fieldCount: fields.count))
-                return nil
-            }
+        if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
+            try skips.skip(error)
+            return nil
+        }
+        let needed = max(plan.text, plan.pair ?? -1, plan.label ?? -1)
+        if needed >= fields.count {
+            let role = plan.text >= fields.count ? "text" : (plan.pair ?? -1) >= fields.count ? "pair" : "label"
+            let column = role == "text" ? plan.text : role == "pair" ? (plan.pair ?? 0) : (plan.label ?? 0)
+            try skips.skip(.missingColumn(path: path, line: recordLine, role: role, field: column + 1, fieldCount: fields.count))
+            return nil
         }
         return DatasetRecord(
             text: field(plan.text, base: base),
             pair: plan.pair.map { field($0, base: base) },
             label: plan.label.map { field($0, base: base) },
             line: recordLine, path: path, index: 0)
+    }
+
+    /// The error for the first ill-formed UTF-8 byte of `[p0, next)`, or nil when all is well-formed.
+    private func utf8Error(base: UnsafePointer<UInt8>, from p0: Int, to next: Int, line recordLine: Int) -> DatasetError? {
+        guard let bad = ByteScan.firstInvalidUTF8(in: base, from: p0, to: next) else { return nil }
+        let position = ByteScan.position(of: bad, in: base, lineStart: p0, line: recordLine)
+        return .invalidUTF8(path: path, line: position.line, column: position.column)
     }
 
     /// The value of field `index` of the scanned record (validated UTF-8), unescaped.
@@ -143,10 +154,11 @@ final class DelimitedSource: DatasetRecordSource {
         return String(decoding: scratch, as: UTF8.self)
     }
 
-    /// Scans one record starting at `p0`, filling `fields`.
-    private func scan(base: UnsafePointer<UInt8>, from p0: Int, to end: Int, atEOF: Bool) -> ScanOutcome {
+    /// Scans one record starting at `p0` into `fields`.
+    private static func scan(
+        base: UnsafePointer<UInt8>, from p0: Int, to end: Int, atEOF: Bool, delimiter: UInt8, into fields: inout [FieldSpan]
+    ) -> ScanOutcome {
         fields.removeAll(keepingCapacity: true)
-        let delimiter = self.delimiter
         let quote = Self.quote
         let lineFeed = Self.lineFeed
         let carriageReturn = Self.carriageReturn
