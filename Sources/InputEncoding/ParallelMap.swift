@@ -12,7 +12,8 @@ enum ParallelMap {
         try withoutActuallyEscaping(transform) { transform in
             results.withUnsafeMutableBufferPointer { out in
                 failures.withUnsafeMutableBufferPointer { errors in
-                    let sink = UnsafeSendableBox((out, errors, transform, items))
+                    // Each iteration writes only its own slice of `out` and its own slot of `errors`.
+                    let sink = UnsafeSendable((out, errors, transform, items))
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
                         let (out, errors, transform, items) = sink.value
                         for k in (w * per)..<min(items.count, (w + 1) * per) {
@@ -28,11 +29,4 @@ enum ParallelMap {
         }
         return results.map { $0! }
     }
-}
-
-/// Carries buffers whose disjoint parts concurrent iterations write, and a closure they all call.
-/// Safe because each iteration touches only its own slice and its own error slot.
-struct UnsafeSendableBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -192,13 +192,3 @@ public struct LinePipeline: Sendable {
         return nil
     }
 }
-
-/// Wraps a value that is handed to concurrent iterations which touch disjoint parts of it.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

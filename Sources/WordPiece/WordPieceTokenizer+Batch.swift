@@ -23,17 +23,11 @@ extension WordPieceTokenizer {
         let ranges = bounds
         var results = [[Int32]](repeating: [], count: texts.count)
         results.withUnsafeMutableBufferPointer { out in
-            let sink = UnsafeMutableSendable(out)
+            let sink = UnsafeSendable(out)
             DispatchQueue.concurrentPerform(iterations: ranges.count - 1) { part in
                 for k in ranges[part]..<ranges[part + 1] { sink.value[k] = tokenIDs(texts[k]) }
             }
         }
         return results
     }
-}
-
-/// A buffer whose disjoint parts concurrent iterations write.
-private struct UnsafeMutableSendable<T>: @unchecked Sendable {
-    let value: UnsafeMutableBufferPointer<T>
-    init(_ value: UnsafeMutableBufferPointer<T>) { self.value = value }
 }
