@@ -24,14 +24,14 @@ extension Tokenizer {
             }
             out += "  \"padding\": {\"strategy\": \(strategy), \"direction\": \"\(p.side == .left ? "Left" : "Right")\", "
                 + "\"pad_to_multiple_of\": \(p.multiple.map(String.init) ?? "null"), \"pad_id\": \(p.padID), "
-                + "\"pad_type_id\": \(p.padTypeID), \"pad_token\": \(Self.quoted(p.padToken))},\n"
+                + "\"pad_type_id\": \(p.padTypeID), \"pad_token\": \(Self.jsonString(p.padToken))},\n"
         } else {
             out += "  \"padding\": null,\n"
         }
         let added = config.specialTokens.compactMap { token in vocabulary.id(of: token).map { (token, $0) } }.sorted { $0.1 < $1.1 }
         out += "  \"added_tokens\": [\n"
         out += added.map { token, id in
-            "    {\"id\": \(id), \"content\": \(Self.quoted(token)), \"single_word\": false, \"lstrip\": false, "
+            "    {\"id\": \(id), \"content\": \(Self.jsonString(token)), \"single_word\": false, \"lstrip\": false, "
                 + "\"rstrip\": false, \"normalized\": false, \"special\": true}"
         }.joined(separator: ",\n")
         out += "\n  ],\n"
@@ -45,22 +45,22 @@ extension Tokenizer {
                 case let .sequence(index, typeID):
                     return "{\"Sequence\": {\"id\": \"\(index == 0 ? "A" : "B")\", \"type_id\": \(typeID)}}"
                 case let .special(token, _, typeID):
-                    return "{\"SpecialToken\": {\"id\": \(Self.quoted(token)), \"type_id\": \(typeID)}}"
+                    return "{\"SpecialToken\": {\"id\": \(Self.jsonString(token)), \"type_id\": \(typeID)}}"
                 }
             }.joined(separator: ", ") + "]"
         }
         var specialTokens: [String: Int32] = [:]
         for case let .special(token, id, _) in template.single + template.pair { specialTokens[token] = id }
         let specialJSON = specialTokens.sorted { $0.key < $1.key }.map { token, id in
-            "\(Self.quoted(token)): {\"id\": \(Self.quoted(token)), \"ids\": [\(id)], \"tokens\": [\(Self.quoted(token))]}"
+            "\(Self.jsonString(token)): {\"id\": \(Self.jsonString(token)), \"ids\": [\(id)], \"tokens\": [\(Self.jsonString(token))]}"
         }.joined(separator: ", ")
         out += "  \"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": \(pieces(template.single)), "
             + "\"pair\": \(pieces(template.pair)), \"special_tokens\": {\(specialJSON)}},\n"
-        out += "  \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \(Self.quoted(decoder.prefix)), \"cleanup\": \(decoder.cleanup)},\n"
-        out += "  \"model\": {\"type\": \"WordPiece\", \"unk_token\": \(Self.quoted(vocabulary.unknownToken)), "
-            + "\"continuing_subword_prefix\": \(Self.quoted(vocabulary.continuingSubwordPrefix)), "
+        out += "  \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \(Self.jsonString(decoder.prefix)), \"cleanup\": \(decoder.cleanup)},\n"
+        out += "  \"model\": {\"type\": \"WordPiece\", \"unk_token\": \(Self.jsonString(vocabulary.unknownToken)), "
+            + "\"continuing_subword_prefix\": \(Self.jsonString(vocabulary.continuingSubwordPrefix)), "
             + "\"max_input_chars_per_word\": \(vocabulary.maxInputCharsPerWord), \"vocab\": {\n"
-        out += vocabulary.tokens.enumerated().map { "    \(Self.quoted($1)): \($0)" }.joined(separator: ",\n")
+        out += vocabulary.tokens.enumerated().map { "    \(Self.jsonString($1)): \($0)" }.joined(separator: ",\n")
         out += "\n  }}\n}\n"
         return out
     }
@@ -77,8 +77,8 @@ extension Tokenizer {
         }
     }
 
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
+    /// A JSON string literal of `s` (quotes, backslashes and control characters escaped).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

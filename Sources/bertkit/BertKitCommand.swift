@@ -6,6 +6,6 @@ struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding.",
-        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
+        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
     )
 }

@@ -53,7 +53,7 @@ struct EmbedCommand: ParsableCommand {
         // 256 KiB blocks: a block is a few thousand lines (plenty to batch by length) and progress, shown per
         // block on a terminal, moves every few seconds.
         let pipeline = LinePipeline(configuration: .init(threads: 1, blockSize: 256 << 10, lossy: io.lossy))
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = ProgressLine(enabled: !quiet)
         let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             EmbedTransform(encoder: encoder, tokenizer: tokenizer, pooling: pooling, normalize: normalize, batchSize: batchSize)
         }

@@ -34,7 +34,7 @@ struct NormalizeCommand: ParsableCommand {
     func run() throws {
         let normalizer = try makeNormalizer(profile: profile, form: form, persian: persian)
         let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
-        let progress = ProgressReporter(enabled: !options.quiet)
+        let progress = ProgressLine(enabled: !options.quiet)
         let (stats, _) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             NormalizeTransform(normalizer: normalizer)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TextNormalization
 import WordPiece
+import InputEncoding
 import LineIO
 
 /// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` when the name ends in `.json`.
@@ -140,8 +141,8 @@ final class TokenText: @unchecked Sendable {
 }
 
 /// Progress on standard error for long runs: at most every two seconds, only when stderr is a terminal
-/// or BERTKIT_PROGRESS=1.
-final class ProgressReporter: @unchecked Sendable {
+/// or BERTKIT_PROGRESS=1. Used from one thread (the one driving the run).
+final class ProgressLine {
     private let enabled: Bool
     private var last = ContinuousClock.now
     private var shown = false
@@ -150,15 +151,47 @@ final class ProgressReporter: @unchecked Sendable {
         self.enabled = enabled && (isatty(2) != 0 || ProcessInfo.processInfo.environment["BERTKIT_PROGRESS"] == "1")
     }
 
-    func update(_ stats: LineIO.LinePipeline.Statistics) {
+    /// Rewrites the progress line with `text` (when two seconds have passed since the last one).
+    func show(_ text: String) {
         guard enabled, last.duration(to: .now) > .seconds(2) else { return }
         last = .now
         shown = true
-        let mb = Double(stats.inputBytes) / 1e6
-        let seconds = max(stats.seconds, 1e-9)
-        FileHandle.standardError.write(Data(
-            "\r  \(stats.lines) lines (\(Int(Double(stats.lines) / seconds))/s), \(format(mb, 1)) MB, \(format(mb / seconds, 2)) MB/s   ".utf8))
+        FileHandle.standardError.write(Data("\r  \(text)   ".utf8))
     }
 
+    /// The line-pipeline figures: lines, lines/s, MB, MB/s.
+    func update(_ stats: LinePipeline.Statistics) {
+        guard enabled else { return }
+        let mb = Double(stats.inputBytes) / 1e6
+        let seconds = max(stats.seconds, 1e-9)
+        show("\(stats.lines) lines (\(Int(Double(stats.lines) / seconds))/s), \(format(mb, 1)) MB, \(format(mb / seconds, 2)) MB/s")
+    }
+
+    /// Ends the progress line, if one was shown.
     func finish() { if shown { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+/// A whole tokenizer from `--vocab`: a model folder, a tokenizer.json (any name ending in .json, any case),
+/// or a vocab.txt (uncased unless `cased`). `cased` overrides what a folder or tokenizer.json says.
+func loadTokenizer(_ path: String, cased: Bool, normalizer: (any NormalizationStage)?) throws -> Tokenizer {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    var tokenizer: Tokenizer
+    if exists && isDirectory.boolValue {
+        tokenizer = try Tokenizer(directory: path, normalizer: normalizer)
+    } else if path.lowercased().hasSuffix(".json") {
+        tokenizer = try Tokenizer(tokenizerJSON: path, normalizer: normalizer)
+    } else {
+        let wordPiece = WordPieceTokenizer(vocabulary: try Vocabulary(contentsOf: path), configuration: cased ? .cased : .init(), normalizer: normalizer)
+        return try Tokenizer(wordPiece: wordPiece)
+    }
+    if cased {
+        var configuration = tokenizer.wordPiece.configuration
+        configuration.lowercase = false
+        configuration.stripAccents = false
+        let wordPiece = WordPieceTokenizer(vocabulary: tokenizer.vocabulary, configuration: configuration, normalizer: normalizer)
+        tokenizer = try Tokenizer(wordPiece: wordPiece, template: tokenizer.template, truncation: tokenizer.truncation,
+                                  padding: tokenizer.padding, decoder: tokenizer.decoder)
+    }
+    return tokenizer
 }

@@ -43,7 +43,7 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocabulary, configuration: cased ? .cased : .init(), normalizer: normalizer)
         let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
-        let progress = ProgressReporter(enabled: !options.quiet)
+        let progress = ProgressLine(enabled: !options.quiet)
         let text = tokens ? TokenText.tokens(vocabulary) : TokenText.ids(count: vocabulary.count)
         let (stats, transforms) = try pipeline.run(inputPath: io.input, outputPath: io.output, progress: progress.update) {
             TokenizeTransform(tokenizer: tokenizer, text: text)

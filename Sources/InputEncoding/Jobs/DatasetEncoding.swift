@@ -1,0 +1,224 @@
+import BertKitSupport
+import LineIO
+
+/// Encodes a whole dataset into model-input files: records stream from a `DatasetReader`, are encoded in
+/// parallel batches (input order kept), labels are mapped to ids, and rows go to an `ExampleWriter`.
+///
+/// Memory stays bounded whatever the input size: one batch of records (at most `batchRecords` records or
+/// `batchBytes` bytes of text, plus one record) with their encodings, the writer's buffers, and the label map.
+///
+/// ```swift
+/// var job = DatasetEncoding(tokenizer: tokenizer, configuration: .init(returnOverflowing: true))
+/// let summary = try job.run(reader: .init(path: "train.csv"), format: .jsonl, output: "train.jsonl")
+/// ```
+public struct DatasetEncoding: Sendable {
+    /// What to compute and write.
+    public struct Configuration: Sendable {
+        /// Every overflowing window becomes a row of its own (`overflow_to_sample_mapping` written).
+        public var returnOverflowing: Bool
+        /// Write `offset_mapping` (character offsets into the input text).
+        public var returnOffsets: Bool
+        /// Write `special_tokens_mask`.
+        public var returnSpecialTokensMask: Bool
+        /// The label list, in id order; nil: the sorted distinct labels of the input (one extra read of it).
+        public var labels: [String]?
+        /// Pad every row to the longest row of the whole input when the tokenizer pads to `.longest`
+        /// (one extra read of the input to find it). When false, `.longest` pads each batch alone.
+        public var longestOverInput: Bool
+        /// Worker threads (default: all cores).
+        public var threads: Int
+        /// Records encoded together (default 1,024 per thread).
+        public var batchRecords: Int
+        /// Bytes of text after which a batch is closed early (default 4 MiB per thread).
+        public var batchBytes: Int
+
+        /// A configuration; see each property for its default.
+        public init(
+            returnOverflowing: Bool = false, returnOffsets: Bool = false, returnSpecialTokensMask: Bool = false,
+            labels: [String]? = nil, longestOverInput: Bool = true, threads: Int? = nil,
+            batchRecords: Int? = nil, batchBytes: Int? = nil
+        ) {
+            self.returnOverflowing = returnOverflowing
+            self.returnOffsets = returnOffsets
+            self.returnSpecialTokensMask = returnSpecialTokensMask
+            self.labels = labels
+            self.longestOverInput = longestOverInput
+            self.threads = max(1, threads ?? Machine.activeProcessorCount)
+            self.batchRecords = max(1, batchRecords ?? 1024 * self.threads)
+            self.batchBytes = max(1, batchBytes ?? (4 << 20) * self.threads)
+        }
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable {
+        /// Input records encoded.
+        public var records = 0
+        /// Rows written (records, or windows with `returnOverflowing`).
+        public var rows = 0
+        /// Malformed rows skipped (reader's `skipBadRows`).
+        public var skippedRows = 0
+        /// The first skipped row's error, for the summary.
+        public var firstSkipped: DatasetError?
+        /// Records whose tokens did not all fit in the first window.
+        public var truncatedRecords = 0
+        /// Text tokens in the rows written (special and padding tokens excluded).
+        public var tokens = 0
+        /// Bytes of text encoded.
+        public var textBytes = 0
+        /// The padded row length (nil when rows keep their own lengths).
+        public var paddedLength: Int?
+        /// The label list in id order (empty without labels).
+        public var labels: [String] = []
+        /// Wall-clock seconds.
+        public var seconds = 0.0
+    }
+
+    /// The tokenizer: its truncation and padding settings apply to every record.
+    public let tokenizer: Tokenizer
+    /// The settings of this job.
+    public let configuration: Configuration
+
+    /// A job over `tokenizer`.
+    public init(tokenizer: Tokenizer, configuration: Configuration = Configuration()) {
+        self.tokenizer = tokenizer
+        self.configuration = configuration
+    }
+
+    /// Reads `reader`'s input, encodes it and writes `format` to `output` (atomically: the destination only
+    /// changes when everything succeeded). `progress` is called after each batch.
+    public func run(
+        reader readerConfiguration: DatasetReader.Configuration, format: OutputFormat, output: String,
+        progress: ((Summary, _ bytesRead: Int) -> Void)? = nil
+    ) throws -> Summary {
+        let clock = ContinuousClock.now
+        var summary = Summary()
+        var tokenizer = self.tokenizer
+        // Survey pass: labels and the longest row, when they must be known before the first row is written.
+        var labels = configuration.labels
+        let needsLongest: Bool
+        if let padding = tokenizer.padding, padding.length == .longest, configuration.longestOverInput { needsLongest = true } else { needsLongest = false }
+        var hasLabels = labels != nil
+        if labels == nil || needsLongest {
+            var survey = try DatasetReader(configuration: readerConfiguration)
+            var distinct = Set<String>()
+            var longest = 0
+            var pending: [DatasetRecord] = []
+            var unpadded = tokenizer
+            unpadded.padding = nil
+            func measure() throws {
+                let lengths = try ParallelMap.map(pending, threads: configuration.threads) { record -> Int in
+                    try Self.located(record) {
+                        try unpadded.encodeUnpadded(record.text, pair: record.pair, options: EncodeOptions(alignment: false)).count
+                    }
+                }
+                longest = max(longest, lengths.max() ?? 0)
+                pending.removeAll(keepingCapacity: true)
+            }
+            while let record = try survey.next() {
+                if let label = record.label { distinct.insert(label) }
+                if needsLongest {
+                    pending.append(record)
+                    if pending.count >= configuration.batchRecords { try measure() }
+                }
+            }
+            if needsLongest {
+                try measure()
+                tokenizer.padding?.length = .fixed(longest)
+            }
+            if labels == nil {
+                hasLabels = !distinct.isEmpty
+                labels = distinct.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            }
+        }
+        let labelList = labels ?? []
+        summary.labels = hasLabels ? labelList : []
+        let labelIDs = Dictionary(labelList.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        if labelIDs.count != labelList.count {
+            throw EncodingError.invalidSetting("the label list names a label twice; give each label once")
+        }
+
+        let fields = WriterFields(
+            specialTokensMask: configuration.returnSpecialTokensMask, offsets: configuration.returnOffsets,
+            overflowMapping: configuration.returnOverflowing, labels: hasLabels)
+        var writer = try makeExampleWriter(format: format, path: output, fields: fields)
+        do {
+            var reader = try DatasetReader(configuration: readerConfiguration)
+            var batch: [DatasetRecord] = []
+            var batchBytes = 0
+            let options = EncodeOptions(alignment: configuration.returnOffsets)
+            let encoder = tokenizer
+            func flush() throws {
+                guard !batch.isEmpty else { return }
+                var encodings = try ParallelMap.map(batch, threads: configuration.threads) { record in
+                    try Self.located(record) { try encoder.encodeUnpadded(record.text, pair: record.pair, options: options) }
+                }
+                encoder.padding?.apply(to: &encodings)
+                for (record, encoding) in zip(batch, encodings) {
+                    var label: Int32?
+                    if hasLabels {
+                        guard let name = record.label, let id = labelIDs[name] else {
+                            throw DatasetEncodingError.unknownLabel(path: record.path, line: record.line, label: record.label, known: labelList)
+                        }
+                        label = id
+                    }
+                    summary.records += 1
+                    if !encoding.overflowing.isEmpty { summary.truncatedRecords += 1 }
+                    let rows = configuration.returnOverflowing ? encoding.windows : [encoding]
+                    for var row in rows {
+                        row.overflowing = []
+                        try writer.write(EncodedExample(encoding: row, label: label, sampleIndex: record.index))
+                        summary.rows += 1
+                        summary.tokens += row.specialTokensMask.reduce(0) { $0 + 1 - Int($1) }
+                    }
+                }
+                if let length = encodings.first?.count, encoder.padding != nil { summary.paddedLength = length }
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
+                summary.seconds = clock.duration(to: .now).seconds
+                progress?(summary, reader.bytesRead)
+            }
+            while let record = try reader.next() {
+                let bytes = record.text.utf8.count + (record.pair?.utf8.count ?? 0)
+                summary.textBytes += bytes
+                batchBytes += bytes
+                batch.append(record)
+                if batch.count >= configuration.batchRecords || batchBytes >= configuration.batchBytes { try flush() }
+            }
+            try flush()
+            summary.skippedRows = reader.skippedRows
+            summary.firstSkipped = reader.firstSkippedError
+            try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+        summary.seconds = clock.duration(to: .now).seconds
+        return summary
+    }
+
+    /// Runs `body`, naming the record's file and line in any encoding error.
+    static func located<R>(_ record: DatasetRecord, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as EncodingError {
+            throw DatasetEncodingError.encodingFailed(path: record.path, line: record.line, reason: error.description)
+        }
+    }
+}
+
+/// Errors of a dataset encoding job that concern one record.
+public enum DatasetEncodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A record's label is not in the label list (or the record has none while others do).
+    case unknownLabel(path: String, line: Int, label: String?, known: [String])
+    /// A record could not be encoded with the settings (e.g. `only_first` on a too short first text).
+    case encodingFailed(path: String, line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownLabel(path, line, label, known):
+            let list = known.prefix(20).joined(separator: ", ") + (known.count > 20 ? ", ..." : "")
+            guard let label else { return "\(path):\(line): the record has no label; every record needs one (labels: \(list))" }
+            return "\(path):\(line): label '\(label)' is not in the label list (\(list)); add it to --labels or fix the row"
+        case let .encodingFailed(path, line, reason):
+            return "\(path):\(line): \(reason)"
+        }
+    }
+}
