@@ -184,6 +184,42 @@ enum FileOps {
         if close(fd) != 0 { throw WriterError.unwritableOutput(path: path, reason: reason()) }
     }
 
+    /// Appends the whole file at `source` to `fd` (in the kernel with `sendfile` on Linux, else in 1 MiB reads).
+    static func appendFile(_ source: String, to fd: Int32, path: String) throws {
+        let input = try openForReading(source, display: path)
+        defer { _ = try? closeChecked(input, path: path) }
+        #if os(Linux)
+        while true {
+            let n = sendfile(fd, input, nil, 1 << 30)
+            if n > 0 { continue }
+            if n == 0 { return }
+            if errno == EINTR { continue }
+            if errno == EINVAL || errno == ENOSYS { break }  // not supported here: copy by hand below
+            throw WriterError.unwritableOutput(path: path, reason: reason())
+        }
+        #endif
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try readSome(input, into: buffer, count: chunk, path: path)
+            if n == 0 { return }
+            try writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: n), path: path)
+        }
+    }
+
+    /// Renames `source` to `destination`, replacing a file there.
+    static func move(_ source: String, to destination: String) throws {
+        if rename(source, destination) != 0 {
+            throw WriterError.unwritableOutput(path: destination, reason: reason())
+        }
+    }
+
+    /// Deletes a file, ignoring errors (cleanup of temporaries).
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
     /// What is at `path`: nothing, a folder, or something else.
     enum Kind { case missing, folder, other }
 
