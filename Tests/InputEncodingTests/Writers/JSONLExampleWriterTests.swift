@@ -5,6 +5,7 @@ import Testing
 @Suite struct JSONLExampleWriterTests {
     @Test func allFieldsExactBytes() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.jsonl"
         try WriterFixture.write(.jsonl, to: path, fields: .all)
         let expected = """
@@ -25,6 +26,7 @@ import Testing
 
     @Test func defaultFieldsOnlyTheThreeInputs() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.jsonl"
         try WriterFixture.write(.jsonl, to: path, fields: WriterFields(), examples: [WriterFixture.examples[1]])
         #expect(String(decoding: try WriterFixture.read(path), as: UTF8.self) == """
@@ -35,6 +37,7 @@ import Testing
 
     @Test func rowsOfDifferentLengthsAndEmptyRows() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.jsonl"
         let short = EncodedExample(
             encoding: Encoding(ids: [101, 102], typeIDs: [0, 0], attentionMask: [1, 1], specialTokensMask: [1, 1],
@@ -65,6 +68,7 @@ import Testing
 
     @Test func missingLabelThrowsAndLeavesTheDestinationAlone() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.jsonl"
         try Array("earlier output\n".utf8).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
         var writer = try makeExampleWriter(format: .jsonl, path: path, fields: WriterFields(labels: true))
@@ -79,6 +83,7 @@ import Testing
 
     @Test func missingOffsetsThrow() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         var writer = try makeExampleWriter(format: .jsonl, path: folder + "/rows.jsonl", fields: WriterFields(offsets: true))
         var example = WriterFixture.examples[0]
         example.encoding.offsets = []
@@ -99,6 +104,7 @@ import Testing
     /// A writer dropped without finish() leaves no temporary behind.
     @Test func droppedWriterCleansUp() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         do {
             var writer = try makeExampleWriter(format: .jsonl, path: folder + "/rows.jsonl", fields: WriterFields())
             try writer.write(WriterFixture.examples[0])

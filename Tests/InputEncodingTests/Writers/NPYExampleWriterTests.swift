@@ -15,6 +15,7 @@ import Testing
 
     @Test func oneFilePerFieldWithShapes() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows_npy"
         try WriterFixture.write(.npy, to: path, fields: .all)
         #expect(WriterFixture.list(folder) == ["rows_npy"])
@@ -44,6 +45,7 @@ import Testing
 
     @Test func replacesAnEarlierOutputFolder() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows_npy"
         try WriterFixture.write(.npy, to: path, fields: .all)
         try WriterFixture.write(.npy, to: path, fields: WriterFields(), examples: [WriterFixture.examples[2]])
@@ -56,6 +58,7 @@ import Testing
 
     @Test func leavesForeignFoldersAndFilesAlone() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/data"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         _ = FileManager.default.createFile(atPath: path + "/notes.txt", contents: Data("keep".utf8))
@@ -73,6 +76,7 @@ import Testing
 
     @Test func discardLeavesNothing() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         var writer = try makeExampleWriter(format: .npy, path: folder + "/out", fields: .all)
         try writer.write(WriterFixture.examples[0])
         #expect(WriterFixture.list(folder).count == 1)  // the hidden folder
@@ -82,6 +86,7 @@ import Testing
 
     @Test func rowsOfDifferentLengthsAreRejected() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/out"
         var writer = try makeExampleWriter(format: .npy, path: path, fields: WriterFields())
         try writer.write(WriterFixture.examples[0])

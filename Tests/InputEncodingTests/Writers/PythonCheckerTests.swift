@@ -43,9 +43,10 @@ import Testing
     @Test(.enabled(if: available, "skipped: .venv/ref is not installed (Scripts/make-venvs.sh makes it)"),
           arguments: [("all", WriterFields.all), ("default", WriterFields())])
     func pythonReadersAgree(label: String, fields: WriterFields) throws {
-        var folder = try WriterFixture.makeFolder()
-        if let keep = ProcessInfo.processInfo.environment["BERTKIT_WRITER_CHECK_DIR"] {
-            folder = keep + "/" + label
+        let keep = ProcessInfo.processInfo.environment["BERTKIT_WRITER_CHECK_DIR"]
+        let folder = try keep.map { $0 + "/" + label } ?? WriterFixture.makeFolder()
+        defer { if keep == nil { WriterFixture.remove(folder) } }
+        if keep != nil {
             try? FileManager.default.removeItem(atPath: folder)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }

@@ -33,6 +33,7 @@ import Testing
 
     @Test func allFieldsHeaderAndData() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.safetensors"
         try WriterFixture.write(.safetensors, to: path, fields: .all)
         let parsed = try Self.parse(try WriterFixture.read(path))
@@ -72,6 +73,7 @@ import Testing
 
     @Test func noRowsGivesEmptyTensors() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/empty.safetensors"
         try WriterFixture.write(.safetensors, to: path, fields: WriterFields(labels: true), examples: [])
         let parsed = try Self.parse(try WriterFixture.read(path))
@@ -83,6 +85,7 @@ import Testing
 
     @Test func rowsOfDifferentLengthsAreRejected() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/rows.safetensors"
         try Array("earlier".utf8).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
         var writer = try makeExampleWriter(format: .safetensors, path: path, fields: WriterFields())
@@ -108,6 +111,7 @@ import Testing
     /// More than one 1 MiB buffer per tensor, so parts are flushed and copied in several chunks.
     @Test func largeOutputRoundTrips() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/large.safetensors"
         let length = 512
         let rows = 300  // 300 × 512 × 8 bytes = 1.2 MiB per [N, L] tensor

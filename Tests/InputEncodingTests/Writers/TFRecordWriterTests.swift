@@ -42,6 +42,7 @@ import Testing
 
     @Test func classifierFeaturesInRunClassifierOrder() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/train.tfrecord"
         try WriterFixture.write(.tfrecord, to: path, fields: WriterFields(labels: true))
         let records = try Self.records(try WriterFixture.read(path))
@@ -61,6 +62,7 @@ import Testing
 
     @Test func optionalFieldsFollowUnderHFNames() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/train.tfrecord"
         try WriterFixture.write(.tfrecord, to: path, fields: WriterFields(specialTokensMask: true, offsets: true,
                                                                           overflowMapping: true))
@@ -77,6 +79,7 @@ import Testing
     /// The shared writer the masked-LM data reuse: mixed int64 and float features, raw records.
     @Test func genericFeaturesAndRawRecords() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/lm.tfrecord"
         let writer = try TFRecordWriter(path: path)
         let features = [
@@ -104,6 +107,7 @@ import Testing
 
     @Test func discardLeavesTheDestinationAlone() throws {
         let folder = try WriterFixture.makeFolder()
+        defer { WriterFixture.remove(folder) }
         let path = folder + "/train.tfrecord"
         try WriterFixture.write(.tfrecord, to: path, fields: WriterFields())
         let before = try WriterFixture.read(path)

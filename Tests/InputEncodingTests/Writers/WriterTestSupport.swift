@@ -36,6 +36,11 @@ enum WriterFixture {
         return url.path
     }
 
+    /// Deletes a folder `makeFolder` made, with everything in it.
+    static func remove(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
     /// The entries of a folder, sorted.
     static func list(_ folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
