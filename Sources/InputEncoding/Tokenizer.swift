@@ -174,3 +174,51 @@ extension Tokenizer {
             sequence(ids, 0), pair.map { sequence($0, 1) }, addSpecialTokens: addSpecialTokens, alignment: false))
     }
 }
+
+extension Tokenizer {
+    /// The first window of `encode(text, pair:)` without word indices, offsets or overflowing windows, and
+    /// unpadded: the same ids, segment ids and masks, built straight into one set of arrays instead of
+    /// through per-sequence encodings (the fast path of dataset encoding when windows are not wanted).
+    public func encodeFirstWindow(_ text: String, pair: String?, addSpecialTokens: Bool = true) throws -> Encoding {
+        var first: [Int32] = [], second: [Int32] = []
+        var text = text
+        text.withUTF8 { wordPiece.tokenIDs(utf8: $0, into: &first) }
+        if var pair { pair.withUTF8 { wordPiece.tokenIDs(utf8: $0, into: &second) } }
+        var keep = (first: first.count, second: pair == nil ? nil : Optional(second.count))
+        if let truncation {
+            let added = addSpecialTokens ? template.addedTokens(pair: pair != nil) : 0
+            let limit = truncation.maxLength - added
+            guard limit >= 0 else { throw EncodingError.maxLengthTooSmall(maxLength: truncation.maxLength, specialTokens: added) }
+            keep = try truncation.keptLengths(first: first.count, second: keep.second, limit: limit)
+            // HF checks the stride wherever a text is cut, windows asked for or not.
+            for (kept, total) in [(keep.first, first.count), (keep.second ?? 0, second.count)] where kept > 0 && kept < total {
+                guard truncation.stride < kept else { throw EncodingError.strideTooLarge(stride: truncation.stride, windowLength: kept) }
+            }
+        }
+        func window(_ ids: [Int32], _ count: Int) -> ArraySlice<Int32> {
+            truncation?.side == .left ? ids[(ids.count - count)...] : ids[..<count]
+        }
+        let pieces = pair == nil ? template.single : template.pair
+        var ids: [Int32] = [], types: [Int32] = [], specials: [Int32] = [], sequences: [Int8] = []
+        let capacity = keep.first + (keep.second ?? 0) + pieces.count
+        ids.reserveCapacity(capacity); types.reserveCapacity(capacity); specials.reserveCapacity(capacity)
+        sequences.reserveCapacity(capacity)
+        for piece in pieces {
+            switch piece {
+            case let .sequence(index, typeID):
+                guard index == 0 || pair != nil else { continue }
+                let slice = index == 0 ? window(first, keep.first) : window(second, keep.second ?? 0)
+                ids += slice
+                types.append(contentsOf: repeatElement(typeID, count: slice.count))
+                specials.append(contentsOf: repeatElement(0, count: slice.count))
+                sequences.append(contentsOf: repeatElement(Int8(index), count: slice.count))
+            case let .special(_, id, typeID):
+                guard addSpecialTokens else { continue }
+                ids.append(id); types.append(typeID); specials.append(1); sequences.append(-1)
+            }
+        }
+        return Encoding(
+            ids: ids, typeIDs: types, attentionMask: Array(repeating: 1, count: ids.count), specialTokensMask: specials,
+            wordIndices: [], sequenceIndices: sequences)
+    }
+}

@@ -40,50 +40,41 @@ public struct Truncation: Sendable, Hashable {
 }
 
 extension Truncation {
-    /// Cuts `first` (and `second`) so that together they hold at most `limit` tokens, as HF's
-    /// `truncate_encodings` does (tokenizers/src/utils/truncation.rs). The cut tokens become overflowing
-    /// windows of the text they came from.
-    func apply(to first: inout Encoding, _ second: inout Encoding?, limit: Int) throws {
-        if limit == 0 {
-            try first.truncate(to: 0, stride: stride, side: side)
-            try second?.truncate(to: 0, stride: stride, side: side)
-            return
-        }
-        let total = first.count + (second?.count ?? 0)
-        guard total > limit else { return }
+    /// The token counts `first` and `second` keep so that together they hold at most `limit` tokens, as
+    /// HF's `truncate_encodings` decides them (tokenizers/src/utils/truncation.rs).
+    func keptLengths(first: Int, second: Int?, limit: Int) throws -> (first: Int, second: Int?) {
+        if limit == 0 { return (0, second.map { _ in 0 }) }
+        let total = first + (second ?? 0)
+        guard total > limit else { return (first, second) }
         let excess = total - limit
         switch strategy {
         case .longestFirst:
-            guard var pair = second else {
-                try first.truncate(to: limit, stride: stride, side: side)
-                return
-            }
+            guard let pair = second else { return (limit, nil) }
             // The shorter text keeps what it has if it fits in its half; otherwise both get half, the longer
             // one the odd token (HF's three cases).
-            var short = min(first.count, pair.count)
-            var long = max(first.count, pair.count)
-            long = short > limit ? short : max(short, limit - short)
+            var short = min(first, pair)
+            var long = short > limit ? short : max(short, limit - short)
             if short + long > limit {
                 short = limit / 2
                 long = short + limit % 2
             }
-            let firstIsLonger = first.count > pair.count
-            try first.truncate(to: firstIsLonger ? long : short, stride: stride, side: side)
-            try pair.truncate(to: firstIsLonger ? short : long, stride: stride, side: side)
-            second = pair
+            return first > pair ? (long, short) : (short, long)
         case .onlyFirst:
-            guard first.count > excess else {
-                throw EncodingError.sequenceTooShort(strategy: strategy.rawValue, length: first.count, excess: excess)
-            }
-            try first.truncate(to: first.count - excess, stride: stride, side: side)
+            guard first > excess else { throw EncodingError.sequenceTooShort(strategy: strategy.rawValue, length: first, excess: excess) }
+            return (first - excess, second)
         case .onlySecond:
-            guard var pair = second else { throw EncodingError.secondSequenceMissing }
-            guard pair.count > excess else {
-                throw EncodingError.sequenceTooShort(strategy: strategy.rawValue, length: pair.count, excess: excess)
-            }
-            try pair.truncate(to: pair.count - excess, stride: stride, side: side)
-            second = pair
+            guard let pair = second else { throw EncodingError.secondSequenceMissing }
+            guard pair > excess else { throw EncodingError.sequenceTooShort(strategy: strategy.rawValue, length: pair, excess: excess) }
+            return (first, pair - excess)
         }
+    }
+
+    /// Cuts `first` (and `second`) to `keptLengths`; the cut tokens become overflowing windows of the text
+    /// they came from (`Encoding.truncate`).
+    func apply(to first: inout Encoding, _ second: inout Encoding?, limit: Int) throws {
+        let kept = try keptLengths(first: first.count, second: second?.count, limit: limit)
+        try first.truncate(to: kept.first, stride: stride, side: side)
+        if let keep = kept.second { try second?.truncate(to: keep, stride: stride, side: side) }
     }
 }
 

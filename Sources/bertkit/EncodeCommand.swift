@@ -140,7 +140,7 @@ struct EncodeCommand: ParsableCommand {
         guard !quiet else { return }
         var line = "encode: \(summary.records) records -> \(summary.rows) rows (\(kind.rawValue)"
             + (summary.paddedLength.map { ", length \($0)" } ?? ", unpadded") + "), \(summary.tokens) text tokens, "
-            + "\(summary.truncatedRecords) truncated, \(summary.labels.count) labels, "
+            + (summary.truncatedRecords.map { "\($0) truncated, " } ?? "") + "\(summary.labels.count) labels, "
             + "\(format(Double(summary.textBytes) / 1e6, 2)) MB of text in \(format(summary.seconds, 3)) s = "
             + "\(format(Double(summary.textBytes) / 1e6 / max(summary.seconds, 1e-9), 1)) MB/s, \(job.configuration.threads) thread(s)"
         if summary.skippedRows > 0 {

@@ -59,8 +59,8 @@ public struct DatasetEncoding: Sendable {
         public var skippedRows = 0
         /// The first skipped row's error, for the summary.
         public var firstSkipped: DatasetError?
-        /// Records whose tokens did not all fit in the first window.
-        public var truncatedRecords = 0
+        /// Records whose tokens did not all fit in the first window (nil when windows were not computed).
+        public var truncatedRecords: Int?
         /// Text tokens in the rows written (special and padding tokens excluded).
         public var tokens = 0
         /// Bytes of text encoded.
@@ -108,7 +108,7 @@ public struct DatasetEncoding: Sendable {
             func measure() throws {
                 let lengths = try ParallelMap.map(pending, threads: configuration.threads) { record -> Int in
                     try Self.located(record) {
-                        try unpadded.encodeUnpadded(record.text, pair: record.pair, options: EncodeOptions(alignment: false)).count
+                        try unpadded.encodeFirstWindow(record.text, pair: record.pair).count
                     }
                 }
                 longest = max(longest, lengths.max() ?? 0)
@@ -147,10 +147,14 @@ public struct DatasetEncoding: Sendable {
             var batchBytes = 0
             let options = EncodeOptions(alignment: configuration.returnOffsets)
             let encoder = tokenizer
+            let windows = configuration.returnOverflowing || configuration.returnOffsets
             func flush() throws {
                 guard !batch.isEmpty else { return }
                 var encodings = try ParallelMap.map(batch, threads: configuration.threads) { record in
-                    try Self.located(record) { try encoder.encodeUnpadded(record.text, pair: record.pair, options: options) }
+                    try Self.located(record) {
+                        windows ? try encoder.encodeUnpadded(record.text, pair: record.pair, options: options)
+                            : try encoder.encodeFirstWindow(record.text, pair: record.pair)
+                    }
                 }
                 encoder.padding?.apply(to: &encodings)
                 for (record, encoding) in zip(batch, encodings) {
@@ -162,7 +166,7 @@ public struct DatasetEncoding: Sendable {
                         label = id
                     }
                     summary.records += 1
-                    if !encoding.overflowing.isEmpty { summary.truncatedRecords += 1 }
+                    if windows { summary.truncatedRecords = (summary.truncatedRecords ?? 0) + (encoding.overflowing.isEmpty ? 0 : 1) }
                     let rows = configuration.returnOverflowing ? encoding.windows : [encoding]
                     for var row in rows {
                         row.overflowing = []
