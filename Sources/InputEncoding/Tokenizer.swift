@@ -180,13 +180,39 @@ extension Tokenizer {
     /// unpadded: the same ids, segment ids and masks, built straight into one set of arrays instead of
     /// through per-sequence encodings (the fast path of dataset encoding when windows are not wanted).
     public func encodeFirstWindow(_ text: String, pair: String?, addSpecialTokens: Bool = true) throws -> Encoding {
-        var first: [Int32] = [], second: [Int32] = []
         var text = text
-        text.withUTF8 { wordPiece.tokenIDs(utf8: $0, into: &first) }
-        if var pair { pair.withUTF8 { wordPiece.tokenIDs(utf8: $0, into: &second) } }
-        var keep = (first: first.count, second: pair == nil ? nil : Optional(second.count))
+        return try text.withUTF8 { a in
+            guard var pair else { return try firstWindow(a, nil, addSpecialTokens: addSpecialTokens) }
+            return try pair.withUTF8 { b in try firstWindow(a, b, addSpecialTokens: addSpecialTokens) }
+        }
+    }
+
+    /// `encodeFirstWindow` over UTF-8 bytes: ids go to scratch memory (no zero-filled bound-sized arrays),
+    /// and the result's arrays are allocated once, with room for padding to `padding`'s fixed length.
+    private func firstWindow(
+        _ textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?, addSpecialTokens: Bool
+    ) throws -> Encoding {
+        let boundA = WordPieceTokenizer.maxTokens(forByteCount: textBytes.count)
+        let boundB = pairBytes.map { WordPieceTokenizer.maxTokens(forByteCount: $0.count) } ?? 0
+        return try withUnsafeTemporaryAllocation(of: Int32.self, capacity: boundA + boundB) { scratch in
+            let base = scratch.baseAddress!
+            let countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
+            let countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
+            return try assembleFirstWindow(
+                UnsafeBufferPointer(start: base, count: countA),
+                pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB),
+                addSpecialTokens: addSpecialTokens)
+        }
+    }
+
+    private func assembleFirstWindow(
+        _ first: UnsafeBufferPointer<Int32>, _ second: UnsafeBufferPointer<Int32>?, addSpecialTokens: Bool
+    ) throws -> Encoding {
+        let pair: Bool = second != nil
+        let second = second ?? UnsafeBufferPointer(start: nil, count: 0)
+        var keep = (first: first.count, second: pair ? Optional(second.count) : nil)
         if let truncation {
-            let added = addSpecialTokens ? template.addedTokens(pair: pair != nil) : 0
+            let added = addSpecialTokens ? template.addedTokens(pair: pair) : 0
             let limit = truncation.maxLength - added
             guard limit >= 0 else { throw EncodingError.maxLengthTooSmall(maxLength: truncation.maxLength, specialTokens: added) }
             keep = try truncation.keptLengths(first: first.count, second: keep.second, limit: limit)
@@ -195,18 +221,19 @@ extension Tokenizer {
                 guard truncation.stride < kept else { throw EncodingError.strideTooLarge(stride: truncation.stride, windowLength: kept) }
             }
         }
-        func window(_ ids: [Int32], _ count: Int) -> ArraySlice<Int32> {
-            truncation?.side == .left ? ids[(ids.count - count)...] : ids[..<count]
+        func window(_ ids: UnsafeBufferPointer<Int32>, _ count: Int) -> UnsafeBufferPointer<Int32> {
+            truncation?.side == .left ? UnsafeBufferPointer(rebasing: ids[(ids.count - count)...]) : UnsafeBufferPointer(rebasing: ids[..<count])
         }
-        let pieces = pair == nil ? template.single : template.pair
+        let pieces = pair ? template.pair : template.single
         var ids: [Int32] = [], types: [Int32] = [], specials: [Int32] = [], sequences: [Int8] = []
-        let capacity = keep.first + (keep.second ?? 0) + pieces.count
+        var capacity = keep.first + (keep.second ?? 0) + pieces.count
+        if let padding, case .fixed(let n) = padding.length { capacity = max(capacity, padding.targetLength(longest: n)) }
         ids.reserveCapacity(capacity); types.reserveCapacity(capacity); specials.reserveCapacity(capacity)
         sequences.reserveCapacity(capacity)
         for piece in pieces {
             switch piece {
             case let .sequence(index, typeID):
-                guard index == 0 || pair != nil else { continue }
+                guard index == 0 || pair else { continue }
                 let slice = index == 0 ? window(first, keep.first) : window(second, keep.second ?? 0)
                 ids += slice
                 types.append(contentsOf: repeatElement(typeID, count: slice.count))
@@ -217,8 +244,11 @@ extension Tokenizer {
                 ids.append(id); types.append(typeID); specials.append(1); sequences.append(-1)
             }
         }
+        var attention: [Int32] = []
+        attention.reserveCapacity(capacity)
+        attention.append(contentsOf: repeatElement(1, count: ids.count))
         return Encoding(
-            ids: ids, typeIDs: types, attentionMask: Array(repeating: 1, count: ids.count), specialTokensMask: specials,
+            ids: ids, typeIDs: types, attentionMask: attention, specialTokensMask: specials,
             wordIndices: [], sequenceIndices: sequences)
     }
 }

@@ -4,8 +4,9 @@ import LineIO
 /// Encodes a whole dataset into model-input files: records stream from a `DatasetReader`, are encoded in
 /// parallel batches (input order kept), labels are mapped to ids, and rows go to an `ExampleWriter`.
 ///
-/// Memory stays bounded whatever the input size: one batch of records (at most `batchRecords` records or
-/// `batchBytes` bytes of text, plus one record) with their encodings, the writer's buffers, and the label map.
+/// Memory stays bounded whatever the input size: two batches of records (at most `batchRecords` records or
+/// `batchBytes` bytes of text each, plus one record) with their encodings (one being encoded while the one
+/// before it is written on a thread of its own), the writer's buffers, and the label map.
 ///
 /// ```swift
 /// var job = DatasetEncoding(tokenizer: tokenizer, configuration: .init(returnOverflowing: true))
@@ -140,7 +141,7 @@ public struct DatasetEncoding: Sendable {
         let fields = WriterFields(
             specialTokensMask: configuration.returnSpecialTokensMask, offsets: configuration.returnOffsets,
             overflowMapping: configuration.returnOverflowing, labels: hasLabels)
-        var writer = try makeExampleWriter(format: format, path: output, fields: fields)
+        let writer = BackgroundWriter(try makeExampleWriter(format: format, path: output, fields: fields))
         do {
             var reader = try DatasetReader(configuration: readerConfiguration)
             var batch: [DatasetRecord] = []
@@ -157,6 +158,8 @@ public struct DatasetEncoding: Sendable {
                     }
                 }
                 encoder.padding?.apply(to: &encodings)
+                var out: [EncodedExample] = []
+                out.reserveCapacity(encodings.count)
                 for (record, encoding) in zip(batch, encodings) {
                     var label: Int32?
                     if hasLabels {
@@ -170,11 +173,12 @@ public struct DatasetEncoding: Sendable {
                     let rows = configuration.returnOverflowing ? encoding.windows : [encoding]
                     for var row in rows {
                         row.overflowing = []
-                        try writer.write(EncodedExample(encoding: row, label: label, sampleIndex: record.index))
+                        out.append(EncodedExample(encoding: row, label: label, sampleIndex: record.index))
                         summary.rows += 1
                         summary.tokens += row.specialTokensMask.reduce(0) { $0 + 1 - Int($1) }
                     }
                 }
+                try writer.submit(out)
                 if let length = encodings.first?.count, encoder.padding != nil { summary.paddedLength = length }
                 batch.removeAll(keepingCapacity: true)
                 batchBytes = 0
