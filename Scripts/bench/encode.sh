@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Encoding benchmark (BENCHMARKS.md "Input encoding"): a >= 1 GiB CSV of real fa/pt/en text pairs, max length 128,
+# padded to max length, encoded by `bertkit encode` to safetensors and to JSONL, beside plain `bertkit tokenize`
+# of the same text and HF tokenizers' encode_batch with the same settings, in the same run.
+#
+#   Scripts/bench/encode.sh [ROUNDS] [HF_RECORDS]
+#
+# Each round runs the four commands one after another; the table reports the median over rounds of each, the
+# ratios of medians, and peak RSS (GNU time). HF_RECORDS limits the HF peer to that many records (default:
+# all); its MB/s is what the ratio uses. Needs Scripts/make-venvs.sh ref and a release build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-3}
+hf_records=${2:-0}
+dir=.bench/encode
+[ -f "$dir/pairs.csv" ] || python3 Scripts/bench/make_encode_csv.py "$dir" $((1 << 30))
+swift build -c release --product bertkit >/dev/null
+bin=$(swift build -c release --show-bin-path)/bertkit
+vocab=.assets/minilm/vocab.txt
+echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
+echo "input: $(stat -c %s "$dir/pairs.csv") bytes CSV ($(tail -n +2 "$dir/pairs.csv" | wc -l) records), plain text $(stat -c %s "$dir/pairs.txt") bytes"
+measure() {  # name, command...: prints "name seconds peak_kb"
+  local name=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$dir/time.$name" "$@" 2>"$dir/log.$name" >/dev/null
+  end=$(date +%s.%N)
+  echo "$name $(echo "$end - $start" | bc) $(tail -1 "$dir/time.$name")"
+}
+for r in $(seq "$rounds"); do
+  echo "round $r"
+  measure tokenize "$bin" tokenize --vocab "$vocab" --input "$dir/pairs.txt" --output "$dir/out.ids" --quiet
+  measure encode-safetensors "$bin" encode --vocab "$vocab" --max-length 128 --padding max_length --pair-column pair \
+    --input "$dir/pairs.csv" --output "$dir/out.safetensors" --quiet
+  measure encode-jsonl "$bin" encode --vocab "$vocab" --max-length 128 --padding max_length --pair-column pair \
+    --input "$dir/pairs.csv" --output "$dir/out.jsonl" --quiet
+  if [ "$hf_records" != skip ]; then
+    limit=(); [ "$hf_records" != 0 ] && limit=("$hf_records")
+    hf=$(/usr/bin/time -f "%M" -o "$dir/time.hf" .venv/ref/bin/python Scripts/bench/encode_hf.py "$vocab" "$dir/pairs.csv" "${limit[@]}")
+    echo "hf $hf peak_kb $(tail -1 "$dir/time.hf")"
+  fi
+  rm -f "$dir/out.ids" "$dir/out.safetensors" "$dir/out.jsonl"
+done
