@@ -1,5 +1,10 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs the `bertkit` executable built next to the test bundle.
 enum CLI {
@@ -24,7 +29,11 @@ enum CLI {
     }
 
     /// Runs bertkit; `environment` entries override the test's environment (nil removes a variable).
+    ///
+    /// Standard output and standard error are read on threads of their own while standard input is written,
+    /// so a child that fills one pipe while the test is busy with another never blocks (a pipe holds 64 KiB).
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:]) throws -> Result {
+        _ = ignoreBrokenPipe
         let process = Process()
         process.executableURL = binary
         if !environment.isEmpty {
@@ -39,19 +48,56 @@ enum CLI {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let stdoutDrain = PipeDrain(out.fileHandleForReading)
+        let stderrDrain = PipeDrain(err.fileHandleForReading)
+        // A child that exits without reading all its input closes the pipe: the write then fails with EPIPE
+        // (SIGPIPE is ignored), which is the child's business, not the test's.
+        if let stdin, !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: stdin) }
+        try? input.fileHandleForWriting.close()
+        let stdoutData = stdoutDrain.wait()
+        let stderrData = stderrDrain.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
+    /// Writing to a child that has closed its standard input must fail with EPIPE, not kill the test runner.
+    private static let ignoreBrokenPipe: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     static var vocab: String { root.appendingPathComponent(".assets/minilm/vocab.txt").path }
+
+    /// Whether the fetched MiniLM tokenizer files (`Scripts/fetch-assets.sh`) are present.
+    static var hasAssets: Bool { FileManager.default.fileExists(atPath: vocab) }
 
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Skips a test or suite, saying why, when `.assets/minilm` has not been fetched.
+    static var needsAssets: Self {
+        .enabled(if: CLI.hasAssets, "skipped: .assets/minilm/vocab.txt is missing; run Scripts/fetch-assets.sh")
+    }
+}
+
+/// Reads one pipe to its end on a thread of its own.
+private final class PipeDrain: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written once by the reading thread before `done` is signalled; read only after waiting on `done`.
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// Everything the pipe delivered, once the writer has closed it.
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
