@@ -91,6 +91,9 @@ struct EncodeCommand: ParsableCommand {
         }
         if returnOverflowing && truncation == "none" { throw ValidationError("--return-overflowing needs truncation (not --truncation none)") }
         if truncation == "only_second" && pairColumn == nil { throw ValidationError("--truncation only_second needs --pair-column") }
+        if outputFormat != .jsonl && (padding ?? "max_length") == "none" {
+            throw ValidationError("--format \(outputFormat.rawValue) needs rows of one length: use --padding max_length or longest")
+        }
     }
 
     /// The output format: the option, else the output's extension, else JSONL.
@@ -108,9 +111,6 @@ struct EncodeCommand: ParsableCommand {
         var tokenizer = try loadTokenizer(vocab, cased: cased, normalizer: normalizer)
         let kind = outputFormat
         let paddingMode = padding ?? (kind == .jsonl ? "none" : "max_length")
-        if kind != .jsonl && paddingMode == "none" {
-            throw ValidationError("--format \(kind.rawValue) needs rows of one length: use --padding max_length or longest")
-        }
         tokenizer.truncation = Truncation.Strategy(rawValue: truncation).map {
             Truncation(maxLength: maxLength, strategy: $0, side: Truncation.Side(rawValue: truncationSide)!, stride: stride)
         }
@@ -149,11 +149,16 @@ struct EncodeCommand: ParsableCommand {
         printError(line)
     }
 
-    /// `OUTPUT.label_map.json`: `label2id` and `id2label` as HF `transformers` configs hold them.
+    /// `OUTPUT.label_map.json`: `label2id` and `id2label` as HF `transformers` configs hold them (on standard
+    /// error, prefixed `encode: label map `, when the output is standard output).
     func writeLabelMap(_ labels: [String]) throws {
         let label2id = labels.enumerated().map { "\(Tokenizer.jsonString($1)): \($0)" }.joined(separator: ", ")
         let id2label = labels.enumerated().map { "\"\($0)\": \(Tokenizer.jsonString($1))" }.joined(separator: ", ")
         let text = "{\"label2id\": {\(label2id)}, \"id2label\": {\(id2label)}}\n"
+        if output == "-" {
+            printError("encode: label map " + text.dropLast())
+            return
+        }
         let path = (output.hasSuffix("/") ? String(output.dropLast()) : output) + ".label_map.json"
         let file = try AtomicOutput(path: path)
         try file.write(Array(text.utf8))

@@ -78,11 +78,12 @@ final class JSONLinesSource: DatasetRecordSource {
             let text = try string(textSpan, base: base)
             var pair: String?
             if pairSelected {
-                guard let span = values[1], span.kind != .null else {
-                    try skips.skip(.missingKey(path: path, line: line, role: "pair", key: keyNames[1], isNull: values[1] != nil))
+                // A null pair is a single text (as HF encodes `(text, None)`); a missing key is a bad row.
+                guard let span = values[1] else {
+                    try skips.skip(.missingKey(path: path, line: line, role: "pair", key: keyNames[1], isNull: false))
                     return nil
                 }
-                pair = try string(span, base: base)
+                if span.kind != .null { pair = try string(span, base: base) }
             }
             var label: String?
             if labelActive == true {

@@ -1,5 +1,10 @@
 import BertKitSupport
 import LineIO
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Encodes a whole dataset into model-input files: records stream from a `DatasetReader`, are encoded in
 /// parallel batches (input order kept), labels are mapped to ids, and rows go to an `ExampleWriter`.
@@ -98,8 +103,18 @@ public struct DatasetEncoding: Sendable {
         var labels = configuration.labels
         let needsLongest: Bool
         if let padding = tokenizer.padding, padding.length == .longest, configuration.longestOverInput { needsLongest = true } else { needsLongest = false }
+        // A second read is impossible on standard input or a pipe: labels must then be given, and padding
+        // to the longest row of the input cannot be done.
+        let rereadable = Self.isRereadable(readerConfiguration.path)
+        if needsLongest && !rereadable {
+            throw EncodingError.invalidSetting("padding to the longest row reads the input twice, which standard input or a pipe cannot be; use --padding max_length or a file")
+        }
         var hasLabels = labels != nil
-        if labels == nil || needsLongest {
+        var labelsMustBeGiven = false
+        if !rereadable && labels == nil {
+            labelsMustBeGiven = true  // checked on the first record with a label
+            labels = []
+        } else if labels == nil || needsLongest {
             var survey = try DatasetReader(configuration: readerConfiguration)
             var distinct = Set<String>()
             var longest = 0
@@ -108,9 +123,7 @@ public struct DatasetEncoding: Sendable {
             unpadded.padding = nil
             func measure() throws {
                 let lengths = try ParallelMap.map(pending, threads: configuration.threads) { record -> Int in
-                    try Self.located(record) {
-                        try unpadded.encodeFirstWindow(record.text, pair: record.pair).count
-                    }
+                    try Self.located(record) { try unpadded.encodeFirstWindow(record.text, pair: record.pair).count }
                 }
                 longest = max(longest, lengths.max() ?? 0)
                 pending.removeAll(keepingCapacity: true)
@@ -162,6 +175,9 @@ public struct DatasetEncoding: Sendable {
                 out.reserveCapacity(encodings.count)
                 for (record, encoding) in zip(batch, encodings) {
                     var label: Int32?
+                    if labelsMustBeGiven && record.label != nil {
+                        throw EncodingError.invalidSetting("\(record.path == "-" ? "<stdin>" : record.path):\(record.line): the input has labels, and standard input or a pipe can be read only once; give the label list with --labels")
+                    }
                     if hasLabels {
                         guard let name = record.label, let id = labelIDs[name] else {
                             throw DatasetEncodingError.unknownLabel(path: record.path, line: record.line, label: record.label, known: labelList)
@@ -202,6 +218,15 @@ public struct DatasetEncoding: Sendable {
         }
         summary.seconds = clock.duration(to: .now).seconds
         return summary
+    }
+
+    /// Whether the input can be read a second time: a regular file or a folder, not standard input or a pipe.
+    static func isRereadable(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }  // the reader reports a missing file
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFDIR
     }
 
     /// Runs `body`, naming the record's file and line in any encoding error.
