@@ -77,6 +77,14 @@ final class ByteSink {
     }
 
     /// Hands the buffered bytes to the target.
+    /// Flushes, then renames `output`'s temporary file over its destination; a failure is a `WriterError`.
+    func commit(to output: AtomicOutput) throws {
+        try flush()
+        do { try output.commit() } catch let LineIOError.unwritableOutput(path, reason) {
+            throw WriterError.unwritableOutput(path: path, reason: reason)
+        }
+    }
+
     func flush() throws {
         guard count > 0 else { return }
         try send(UnsafeRawBufferPointer(start: storage, count: count))

@@ -64,17 +64,11 @@ final class JSONLExampleWriter: ExampleWriter {
 
     func finish() throws {
         guard !closed else { return }
-        do {
-            try sink.flush()
-            closed = true
-            try output.commit()
-        } catch let LineIOError.unwritableOutput(path, reason) {
-            discard()
-            throw WriterError.unwritableOutput(path: path, reason: reason)
-        } catch {
+        do { try sink.commit(to: output) } catch {
             discard()
             throw error
         }
+        closed = true
     }
 
     func discard() {

@@ -28,13 +28,7 @@ final class SafetensorsExampleWriter: ExampleWriter {
 
     func write(_ example: EncodedExample) throws {
         guard let parts else { throw WriterError.unwritableOutput(path: path, reason: "the writer is closed") }
-        try RowCheck.validate(example, row: rows + 1, fields: fields, path: path)
-        let tokens = example.encoding.ids.count
-        if let length, length != tokens {
-            throw WriterError.rowLengthMismatch(path: path, row: rows + 1, expected: length, found: tokens)
-        }
-        length = tokens
-        try parts.append(example)
+        try parts.appendRow(example, number: rows + 1, length: &length, fields: fields, path: path)
         rows += 1
     }
 

@@ -68,17 +68,11 @@ package final class TFRecordWriter {
     /// Flushes and renames the temporary file over the destination.
     package func finish() throws {
         guard !closed else { return }
-        do {
-            try sink.flush()
-            closed = true
-            try output.commit()
-        } catch let LineIOError.unwritableOutput(path, reason) {
-            discard()
-            throw WriterError.unwritableOutput(path: path, reason: reason)
-        } catch {
+        do { try sink.commit(to: output) } catch {
             discard()
             throw error
         }
+        closed = true
     }
 
     /// Removes the temporary file; the destination keeps what it held.

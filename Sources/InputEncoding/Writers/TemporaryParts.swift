@@ -53,6 +53,17 @@ final class TemporaryParts {
     deinit { remove() }
 
     /// Appends one validated row to every column file.
+    /// Checks a row of a tensor format (its fields, and the length every row before it had) and appends it.
+    func appendRow(_ example: EncodedExample, number: Int, length: inout Int?, fields: WriterFields, path: String) throws {
+        try RowCheck.validate(example, row: number, fields: fields, path: path)
+        let tokens = example.encoding.ids.count
+        if let length, length != tokens {
+            throw WriterError.rowLengthMismatch(path: path, row: number, expected: length, found: tokens)
+        }
+        length = tokens
+        try append(example)
+    }
+
     func append(_ example: EncodedExample) throws {
         for part in parts { try part.column.append(example, to: part.sink) }
     }
