@@ -32,7 +32,8 @@ let package = Package(
         // and benchmarks compare its NFC with ICU's (ICU is faster, so forms go through ICU).
         .systemLibrary(
             name: "CUTF8Proc",
-            pkgConfig: "libutf8proc",
+            // No pkgConfig: libutf8proc.pc adds -DUTF8PROC_EXPORTS, a flag SwiftPM refuses with a warning on every
+            // build. The header is on the default include path and the module map links the library itself.
             providers: [.apt(["libutf8proc-dev"])]
         ),
         // zlib (system library): streaming gzip decompression of dataset inputs (`.gz` files).

@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// A per-line transform run by `LinePipeline`: one instance per thread, so it may keep scratch state.
-public protocol LineTransform {
+public protocol LineTransform: SendableMetatype {
     /// Whether outputs are deferred to `finishChunk` (default false). A deferring transform writes nothing in
     /// `transform(line:into:)` and, in `finishChunk`, one output line (newline included) per line it was given,
     /// in order: for work that is cheaper in batches, such as one encoder pass over many lines.
@@ -144,7 +144,7 @@ public struct LinePipeline: Sendable {
         path: String, output: AtomicOutput
     ) throws {
         let chunks = Self.split(region, into: workers.count)
-        try workers.withUnsafeMutableBufferPointer { ws in
+        workers.withUnsafeMutableBufferPointer { ws in
             let box = UnsafeSendable(ws)
             let base = UnsafeSendable(region)
             DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
