@@ -1,4 +1,5 @@
-/// Errors of encoding and decoding; each message says what to change.
+/// Errors of encoding, decoding, tokenizer files and dataset encoding jobs; each message says what to change.
+/// (Dataset reading and output writing have their own: `DatasetError`, `WriterError`.)
 public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The maximum length leaves no room for the text once the template's special tokens are counted.
     case maxLengthTooSmall(maxLength: Int, specialTokens: Int)
@@ -14,6 +15,12 @@ public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidTemplate(String)
     /// A padding or truncation setting is out of range.
     case invalidSetting(String)
+    /// A tokenizer file or model folder BertKit cannot use, with the reason and what to do.
+    case invalidTokenizerFile(path: String, reason: String)
+    /// A dataset record's label is not in the label list (or the record has none while others do).
+    case unknownLabel(path: String, line: Int, label: String?, known: [String])
+    /// A dataset record could not be encoded with the settings (e.g. `only_first` on a too short first text).
+    case recordFailed(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +38,14 @@ public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid template: \(reason)"
         case let .invalidSetting(reason):
             return reason
+        case let .invalidTokenizerFile(path, reason):
+            return "\(path): \(reason)"
+        case let .unknownLabel(path, line, label, known):
+            let list = known.prefix(20).joined(separator: ", ") + (known.count > 20 ? ", ..." : "")
+            guard let label else { return "\(path):\(line): the record has no label; every record needs one (labels: \(list))" }
+            return "\(path):\(line): label '\(label)' is not in the label list (\(list)); add it to --labels or fix the row"
+        case let .recordFailed(path, line, reason):
+            return "\(path):\(line): \(reason)"
         }
     }
 }

@@ -17,7 +17,7 @@ extension Tokenizer {
         }
         let vocabPath = folder + "/vocab.txt"
         guard FileManager.default.fileExists(atPath: vocabPath) else {
-            throw TokenizerFileError(path: folder, reason: "has neither tokenizer.json nor vocab.txt; give a BERT model folder or a vocabulary file")
+            throw EncodingError.invalidTokenizerFile(path: folder, reason: "has neither tokenizer.json nor vocab.txt; give a BERT model folder or a vocabulary file")
         }
         var configuration = WordPieceTokenizer.Configuration()
         let configPath = folder + "/tokenizer_config.json"
@@ -33,11 +33,11 @@ extension Tokenizer {
 
     /// Loads an HF `tokenizer.json` with a WordPiece model: its BertNormalizer flags, added tokens,
     /// post-processor (TemplateProcessing or BertProcessing), truncation, padding and decoder.
-    /// - Throws: `TokenizerFileError` for parts BertKit does not implement (another model, normalizer or
+    /// - Throws: `EncodingError.invalidTokenizerFile` for parts BertKit does not implement (another model, normalizer or
     ///   pre-tokenizer), `VocabularyError` for a bad vocabulary.
     public init(tokenizerJSON path: String, normalizer: (any NormalizationStage)? = nil) throws {
         let root = try Self.readJSONObject(path)
-        func fail(_ reason: String) -> TokenizerFileError { TokenizerFileError(path: path, reason: reason) }
+        func fail(_ reason: String) -> EncodingError { .invalidTokenizerFile(path: path, reason: reason) }
         let vocabulary = try Vocabulary(tokenizerJSON: path)
 
         var configuration = WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, handleChineseCharacters: false, cleanText: false)
@@ -131,27 +131,11 @@ extension Tokenizer {
     static func readJSONObject(_ path: String) throws -> [String: Any] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw TokenizerFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+            throw EncodingError.invalidTokenizerFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw TokenizerFileError(path: path, reason: "is not a JSON object")
+            throw EncodingError.invalidTokenizerFile(path: path, reason: "is not a JSON object")
         }
         return object
     }
-}
-
-/// A tokenizer file BertKit cannot use, with the reason.
-public struct TokenizerFileError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file or folder.
-    public var path: String
-    /// What is wrong, and what to do.
-    public var reason: String
-
-    /// An error about `path`.
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
 }

@@ -31,7 +31,7 @@ struct TokenizerJSONTests {
             tokenizer.padding = tokenizer.padding(.longest, multiple: 8, side: .left)
             return tokenizer
         default:
-            throw TokenizerFileError(path: name, reason: "is not a saved fixture name")
+            throw EncodingError.invalidTokenizerFile(path: name, reason: "is not a saved fixture name")
         }
     }
 

@@ -180,7 +180,7 @@ public struct DatasetEncoding: Sendable {
                     }
                     if hasLabels {
                         guard let name = record.label, let id = labelIDs[name] else {
-                            throw DatasetEncodingError.unknownLabel(path: record.path, line: record.line, label: record.label, known: labelList)
+                            throw EncodingError.unknownLabel(path: record.path, line: record.line, label: record.label, known: labelList)
                         }
                         label = id
                     }
@@ -232,26 +232,7 @@ public struct DatasetEncoding: Sendable {
     /// Runs `body`, naming the record's file and line in any encoding error.
     static func located<R>(_ record: DatasetRecord, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as EncodingError {
-            throw DatasetEncodingError.encodingFailed(path: record.path, line: record.line, reason: error.description)
-        }
-    }
-}
-
-/// Errors of a dataset encoding job that concern one record.
-public enum DatasetEncodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A record's label is not in the label list (or the record has none while others do).
-    case unknownLabel(path: String, line: Int, label: String?, known: [String])
-    /// A record could not be encoded with the settings (e.g. `only_first` on a too short first text).
-    case encodingFailed(path: String, line: Int, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .unknownLabel(path, line, label, known):
-            let list = known.prefix(20).joined(separator: ", ") + (known.count > 20 ? ", ..." : "")
-            guard let label else { return "\(path):\(line): the record has no label; every record needs one (labels: \(list))" }
-            return "\(path):\(line): label '\(label)' is not in the label list (\(list)); add it to --labels or fix the row"
-        case let .encodingFailed(path, line, reason):
-            return "\(path):\(line): \(reason)"
+            throw EncodingError.recordFailed(path: record.path, line: record.line, reason: error.description)
         }
     }
 }
