@@ -210,17 +210,7 @@ extension Tokenizer {
     ) throws -> Encoding {
         let pair: Bool = second != nil
         let second = second ?? UnsafeBufferPointer(start: nil, count: 0)
-        var keep = (first: first.count, second: pair ? Optional(second.count) : nil)
-        if let truncation {
-            let added = addSpecialTokens ? template.addedTokens(pair: pair) : 0
-            let limit = truncation.maxLength - added
-            guard limit >= 0 else { throw EncodingError.maxLengthTooSmall(maxLength: truncation.maxLength, specialTokens: added) }
-            keep = try truncation.keptLengths(first: first.count, second: keep.second, limit: limit)
-            // HF checks the stride wherever a text is cut, windows asked for or not.
-            for (kept, total) in [(keep.first, first.count), (keep.second ?? 0, second.count)] where kept > 0 && kept < total {
-                guard truncation.stride < kept else { throw EncodingError.strideTooLarge(stride: truncation.stride, windowLength: kept) }
-            }
-        }
+        let keep = try keptLengths(first: first.count, second: pair ? second.count : nil, addSpecialTokens: addSpecialTokens)
         func window(_ ids: UnsafeBufferPointer<Int32>, _ count: Int) -> UnsafeBufferPointer<Int32> {
             truncation?.side == .left ? UnsafeBufferPointer(rebasing: ids[(ids.count - count)...]) : UnsafeBufferPointer(rebasing: ids[..<count])
         }
