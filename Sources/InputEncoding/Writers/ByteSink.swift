@@ -16,6 +16,8 @@ final class ByteSink {
         case descriptor(Int32)
         /// An atomic output (the caller commits or discards it).
         case atomic(AtomicOutput)
+        /// No target: the buffer grows, and the owner takes the bytes with `drain`.
+        case memory
     }
 
     /// The path shown in errors.
@@ -87,11 +89,27 @@ final class ByteSink {
 
     func flush() throws {
         guard count > 0 else { return }
+        if case .memory = target { return }  // kept until `drain`
         try send(UnsafeRawBufferPointer(start: storage, count: count))
         count = 0
     }
 
+    /// Hands the buffered bytes to `body`, then empties the buffer.
+    func drain(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        defer { count = 0 }
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
     private func makeRoom(_ byteCount: Int) throws {
+        if case .memory = target {
+            let grown = max(2 * capacity, count + byteCount)
+            let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+            larger.copyMemory(from: storage, byteCount: count)
+            storage.deallocate()
+            storage = larger
+            capacity = grown
+            return
+        }
         try flush()
         if byteCount > capacity {
             storage.deallocate()
@@ -104,6 +122,8 @@ final class ByteSink {
         switch target {
         case let .descriptor(fd):
             try FileOps.writeAll(fd, bytes, path: displayPath)
+        case .memory:
+            return  // unreachable: `flush` keeps a memory sink's bytes
         case let .atomic(output):
             do {
                 try output.write(bytes)

@@ -70,10 +70,20 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public protocol ExampleWriter {
     /// Appends one row.
     mutating func write(_ example: EncodedExample) throws
+    /// Appends rows stored back to back (by default one `write(_:)` per row; formats with a faster path for
+    /// flat rows implement it themselves).
+    mutating func write(rows: EncodedRows) throws
     /// Completes the output and moves it over the destination in one rename.
     mutating func finish() throws
     /// Removes the temporaries; the destination keeps what it held before. Does nothing after `finish()`.
     func discard()
+}
+
+extension ExampleWriter {
+    /// Appends each row through `write(_:)`.
+    public mutating func write(rows: EncodedRows) throws {
+        for row in 0..<rows.count { try write(rows.example(row)) }
+    }
 }
 
 /// A writer for `format` at `path` storing `fields` (plus the three fields that are always written).

@@ -29,31 +29,58 @@ final class JSONLExampleWriter: ExampleWriter {
 
     func write(_ example: EncodedExample) throws {
         try RowCheck.validate(example, row: rows + 1, fields: fields, path: path)
-        let encoding = example.encoding
-        let tokens = encoding.ids.count
+        let e = example.encoding
+        try e.ids.withUnsafeBufferPointer { ids in
+            try e.typeIDs.withUnsafeBufferPointer { types in
+                try e.attentionMask.withUnsafeBufferPointer { mask in
+                    try e.specialTokensMask.withUnsafeBufferPointer { special in
+                        try e.offsets.withUnsafeBufferPointer { offsets in
+                            try put(RowView(ids: ids, typeIDs: types, attentionMask: mask, specialTokensMask: special),
+                                    offsets: offsets, label: example.label, sampleIndex: example.sampleIndex)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func write(rows block: EncodedRows) throws {
+        guard block.count > 0 else { return }
+        if fields.offsets { throw WriterError.missingOffsets(path: path, row: rows + 1) }
+        if fields.labels && block.labels.count != block.count { throw WriterError.missingLabel(path: path, row: rows + 1) }
+        try RowView.forEachRow(of: block) { row, view in
+            try put(view, offsets: nil, label: block.labels.isEmpty ? nil : block.labels[row], sampleIndex: block.sampleIndices[row])
+        }
+    }
+
+    /// Formats one row into the sink.
+    private func put(
+        _ row: RowView, offsets: UnsafeBufferPointer<TokenOffsets>?, label: Int32?, sampleIndex: Int
+    ) throws {
+        let tokens = row.ids.count
         // Worst case: 11 characters and a comma per Int32, 44 per offset pair, under 200 for keys and scalars.
         let bound = tokens * (4 * 12 + (fields.offsets ? 44 : 0)) + 512
         let start = try sink.reserve(bound).assumingMemoryBound(to: UInt8.self)
         var p = start
         p = ASCII.put("{\"input_ids\":", p)
-        p = ASCII.putArray(encoding.ids, p)
+        p = ASCII.putArray(row.ids, p)
         p = ASCII.put(",\"token_type_ids\":", p)
-        p = ASCII.putArray(encoding.typeIDs, p)
+        p = ASCII.putArray(row.typeIDs, p)
         p = ASCII.put(",\"attention_mask\":", p)
-        p = ASCII.putArray(encoding.attentionMask, p)
+        p = ASCII.putArray(row.attentionMask, p)
         if fields.specialTokensMask {
             p = ASCII.put(",\"special_tokens_mask\":", p)
-            p = ASCII.putArray(encoding.specialTokensMask, p)
+            p = ASCII.putArray(row.specialTokensMask, p)
         }
-        if fields.offsets {
+        if fields.offsets, let offsets {
             p = ASCII.put(",\"offset_mapping\":", p)
-            p = ASCII.putPairs(encoding.offsets, p)
+            p = ASCII.putPairs(offsets, p)
         }
         if fields.overflowMapping {
             p = ASCII.put(",\"overflow_to_sample_mapping\":", p)
-            p = ASCII.putDecimal(Int64(example.sampleIndex), p)
+            p = ASCII.putDecimal(Int64(sampleIndex), p)
         }
-        if fields.labels, let label = example.label {
+        if fields.labels, let label {
             p = ASCII.put(",\"label\":", p)
             p = ASCII.putDecimal(Int64(label), p)
         }
@@ -122,41 +149,114 @@ enum ASCII {
         return p + digits
     }
 
-    /// Writes `[a,b,…]` (at most 12 bytes per value plus 2).
+    /// Writes `[a,b,…]` (at most 12 bytes per value plus 2). A run of one single-digit value (masks, segment
+    /// ids, padding) is copied from a prepared `,d,d,…` pattern instead of being formatted value by value.
     @inline(__always)
-    static func putArray(_ values: [Int32], _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    static func putArray(_ values: UnsafeBufferPointer<Int32>, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var p = p
         p.pointee = UInt8(ascii: "[")
         p += 1
-        values.withUnsafeBufferPointer { values in
-            for i in 0..<values.count {
+        let n = values.count
+        var i = 0
+        while i < n {
+            let v = values[i]
+            if UInt32(bitPattern: v) < 10 {
+                var j = i + 1
+                while j < n && values[j] == v { j += 1 }
+                var run = j - i
+                if i == 0 {
+                    p.pointee = 0x30 &+ UInt8(truncatingIfNeeded: v)
+                    p += 1
+                    run -= 1
+                }
+                let pattern = DigitRuns.pattern(Int(v))
+                while run > 0 {
+                    let k = min(run, DigitRuns.length)
+                    p.update(from: pattern, count: 2 * k)
+                    p += 2 * k
+                    run -= k
+                }
+                i = j
+            } else {
                 if i > 0 {
                     p.pointee = UInt8(ascii: ",")
                     p += 1
                 }
-                p = putDecimal(Int64(values[i]), p)
+                p = putDecimal(Int64(v), p)
+                i += 1
             }
         }
         p.pointee = UInt8(ascii: "]")
         return p + 1
     }
 
+    /// `putArray` over an array.
+    static func putArray(_ values: [Int32], _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        values.withUnsafeBufferPointer { putArray($0, p) }
+    }
+
     /// Writes `[[s,e],…]` (at most 44 bytes per pair plus 2).
-    static func putPairs(_ pairs: [TokenOffsets], _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    static func putPairs(_ pairs: UnsafeBufferPointer<TokenOffsets>, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var p = p
         p.pointee = UInt8(ascii: "[")
         p += 1
-        pairs.withUnsafeBufferPointer { pairs in
-            for i in 0..<pairs.count {
-                p = put(i > 0 ? ",[" : "[", p)
-                p = putDecimal(Int64(pairs[i].start), p)
-                p.pointee = UInt8(ascii: ",")
-                p = putDecimal(Int64(pairs[i].end), p + 1)
-                p.pointee = UInt8(ascii: "]")
-                p += 1
-            }
+        for i in 0..<pairs.count {
+            p = put(i > 0 ? ",[" : "[", p)
+            p = putDecimal(Int64(pairs[i].start), p)
+            p.pointee = UInt8(ascii: ",")
+            p = putDecimal(Int64(pairs[i].end), p + 1)
+            p.pointee = UInt8(ascii: "]")
+            p += 1
         }
         p.pointee = UInt8(ascii: "]")
         return p + 1
+    }
+}
+
+/// `,d,d,…` for each digit d: the source of `ASCII.putArray`'s run copies.
+enum DigitRuns {
+    /// Values per pattern.
+    static let length = 512
+    // Written once by the lazy initializer, only read afterwards (and never freed), so sharing it is safe.
+    nonisolated(unsafe) private static let storage: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * 2 * length)
+        for d in 0..<10 {
+            for k in 0..<length {
+                p[(d * length + k) * 2] = UInt8(ascii: ",")
+                p[(d * length + k) * 2 + 1] = 0x30 + UInt8(d)
+            }
+        }
+        return p
+    }()
+
+    /// `length` repetitions of `,d`.
+    @inline(__always)
+    static func pattern(_ digit: Int) -> UnsafePointer<UInt8> { UnsafePointer(storage + digit * 2 * length) }
+}
+
+/// One row's four token-aligned arrays, as buffers (from an `Encoding` or a slice of `EncodedRows`).
+struct RowView {
+    let ids: UnsafeBufferPointer<Int32>
+    let typeIDs: UnsafeBufferPointer<Int32>
+    let attentionMask: UnsafeBufferPointer<Int32>
+    let specialTokensMask: UnsafeBufferPointer<Int32>
+
+    /// Calls `body` with each row of `rows` in order.
+    static func forEachRow(of rows: EncodedRows, _ body: (Int, RowView) throws -> Void) rethrows {
+        try rows.ids.withUnsafeBufferPointer { ids in
+            try rows.typeIDs.withUnsafeBufferPointer { types in
+                try rows.attentionMask.withUnsafeBufferPointer { mask in
+                    try rows.specialTokensMask.withUnsafeBufferPointer { special in
+                        for row in 0..<rows.count {
+                            let span = rows.range(ofRow: row)
+                            try body(row, RowView(
+                                ids: UnsafeBufferPointer(rebasing: ids[span]), typeIDs: UnsafeBufferPointer(rebasing: types[span]),
+                                attentionMask: UnsafeBufferPointer(rebasing: mask[span]),
+                                specialTokensMask: UnsafeBufferPointer(rebasing: special[span])))
+                        }
+                    }
+                }
+            }
+        }
     }
 }

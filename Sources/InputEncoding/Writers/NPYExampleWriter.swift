@@ -45,6 +45,12 @@ final class NPYExampleWriter: ExampleWriter {
         rows += 1
     }
 
+    func write(rows block: EncodedRows) throws {
+        guard let parts else { throw WriterError.unwritableOutput(path: path, reason: "the writer is closed") }
+        try parts.appendRows(block, firstNumber: rows + 1, length: &length, fields: fields, path: path)
+        rows += block.count
+    }
+
     func finish() throws {
         guard let parts else { return }
         do {

@@ -64,6 +64,12 @@ final class TemporaryParts {
         try append(example)
     }
 
+    /// Checks rows stored back to back (see `RowCheck`) and appends them to every column file.
+    func appendRows(_ rows: EncodedRows, firstNumber: Int, length: inout Int?, fields: WriterFields, path: String) throws {
+        try RowCheck.validate(rows, firstRow: firstNumber, length: &length, fields: fields, path: path)
+        for part in parts { try part.column.append(rows: rows, to: part.sink) }
+    }
+
     func append(_ example: EncodedExample) throws {
         for part in parts { try part.column.append(example, to: part.sink) }
     }

@@ -59,6 +59,19 @@ enum TensorColumn: CaseIterable, Sendable {
         }
     }
 
+    /// Appends this column's part of every row of `rows` (already validated: equal lengths, labels present).
+    func append(rows: EncodedRows, to sink: ByteSink) throws {
+        switch self {
+        case .inputIDs: try Self.appendInt64(rows.ids, to: sink)
+        case .tokenTypeIDs: try Self.appendInt64(rows.typeIDs, to: sink)
+        case .attentionMask: try Self.appendInt64(rows.attentionMask, to: sink)
+        case .specialTokensMask: try Self.appendInt64(rows.specialTokensMask, to: sink)
+        case .offsetMapping: throw WriterError.missingOffsets(path: sink.displayPath, row: 1)
+        case .overflowToSampleMapping: for index in rows.sampleIndices { try Self.appendInt64(Int64(index), to: sink) }
+        case .label: try Self.appendInt64(rows.labels, to: sink)
+        }
+    }
+
     private static func appendInt64(_ values: [Int32], to sink: ByteSink) throws {
         let p = try sink.reserve(values.count * 8)
         values.withUnsafeBufferPointer { values in
@@ -72,6 +85,21 @@ enum TensorColumn: CaseIterable, Sendable {
     private static func appendInt64(_ value: Int64, to sink: ByteSink) throws {
         try sink.reserve(8).storeBytes(of: value.littleEndian, as: Int64.self)
         sink.advance(8)
+    }
+}
+
+extension RowCheck {
+    /// Throws when `rows` (whose first row is output row `firstRow`) cannot be written with `fields` to a
+    /// tensor format: every row must have `length` tokens (set from the first row when nil).
+    static func validate(_ rows: EncodedRows, firstRow: Int, length: inout Int?, fields: WriterFields, path: String) throws {
+        guard rows.count > 0 else { return }
+        if fields.offsets { throw WriterError.missingOffsets(path: path, row: firstRow) }
+        if fields.labels && rows.labels.count != rows.count { throw WriterError.missingLabel(path: path, row: firstRow) }
+        let expected = length ?? rows.range(ofRow: 0).count
+        for row in 0..<rows.count where rows.range(ofRow: row).count != expected {
+            throw WriterError.rowLengthMismatch(path: path, row: firstRow + row, expected: expected, found: rows.range(ofRow: row).count)
+        }
+        length = expected
     }
 }
 

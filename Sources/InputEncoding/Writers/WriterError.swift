@@ -13,6 +13,8 @@ public enum WriterError: Error, Equatable, Sendable, CustomStringConvertible {
     case inconsistentRow(path: String, row: Int, reason: String)
     /// Something at the destination is not an earlier output of this writer, so it is left alone.
     case destinationNotReplaceable(path: String, reason: String)
+    /// The input gave a different number of rows than the count taken before writing (it changed while read).
+    case inputChanged(path: String, expectedRows: Int)
     /// The format needs a real file or folder (it rewrites headers or concatenates parts), not standard output.
     case standardOutputUnsupported(format: OutputFormat)
 
@@ -33,6 +35,9 @@ public enum WriterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(path)': row \(row) is inconsistent (\(reason)); this is a bug in the caller, please report it"
         case let .destinationNotReplaceable(path, reason):
             return "cannot replace '\(path)': \(reason); choose a new or empty output folder"
+        case let .inputChanged(path, expectedRows):
+            return "'\(path)': the input changed while it was read (a first read counted \(expectedRows) rows, the "
+                + "second gave another number); encode an input that nothing else is writing"
         case let .standardOutputUnsupported(format):
             return "\(format.rawValue) output cannot go to standard output; pass --output PATH"
         }
