@@ -9,9 +9,10 @@ import Darwin
 /// Encodes a whole dataset into model-input files: records stream from a `DatasetReader`, are encoded in
 /// parallel batches (input order kept), labels are mapped to ids, and rows go to an `ExampleWriter`.
 ///
-/// Memory stays bounded whatever the input size: two batches of records (at most `batchRecords` records or
-/// `batchBytes` bytes of text each, plus one record) with their encodings (one being encoded while the one
-/// before it is written on a thread of its own), the writer's buffers, and the label map.
+/// Memory stays bounded whatever the input size: three batches of records (at most `batchRecords` records or
+/// `batchBytes` bytes of text each, plus one record) with their encodings (one being read while the one
+/// before it is encoded and the one before that is written, each stage on threads of its own), the writer's
+/// buffers, and the label map.
 ///
 /// ```swift
 /// var job = DatasetEncoding(tokenizer: tokenizer, configuration: .init(returnOverflowing: true))
@@ -109,12 +110,18 @@ public struct DatasetEncoding: Sendable {
         if needsLongest && !rereadable {
             throw EncodingError.invalidSetting("padding to the longest row reads the input twice, which standard input or a pipe cannot be; use --padding max_length or a file")
         }
+        // safetensors places every tensor straight into the output when the row count is known first; rows
+        // are records when no record becomes several windows.
+        let windows = configuration.returnOverflowing || configuration.returnOffsets
+        let countsRows = format == .safetensors && rereadable && !windows
+            && (tokenizer.padding.map { padding in needsLongest || padding.length != .longest } ?? true)
+        var knownRows: Int?
         var hasLabels = labels != nil
         var labelsMustBeGiven = false
         if !rereadable && labels == nil {
             labelsMustBeGiven = true  // checked on the first record with a label
             labels = []
-        } else if labels == nil || needsLongest {
+        } else if labels == nil || needsLongest || countsRows {
             var survey = try DatasetReader(configuration: readerConfiguration)
             var distinct = Set<String>()
             var longest = 0
@@ -128,13 +135,16 @@ public struct DatasetEncoding: Sendable {
                 longest = max(longest, lengths.max() ?? 0)
                 pending.removeAll(keepingCapacity: true)
             }
+            var records = 0
             while let record = try survey.next() {
+                records += 1
                 if let label = record.label { distinct.insert(label) }
                 if needsLongest {
                     pending.append(record)
                     if pending.count >= configuration.batchRecords { try measure() }
                 }
             }
+            if countsRows { knownRows = records }
             if needsLongest {
                 try measure()
                 tokenizer.padding?.length = .fixed(longest)
@@ -144,75 +154,65 @@ public struct DatasetEncoding: Sendable {
                 labels = distinct.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
             }
         }
-        let labelList = labels ?? []
-        summary.labels = hasLabels ? labelList : []
-        let labelIDs = Dictionary(labelList.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
-        if labelIDs.count != labelList.count {
-            throw EncodingError.invalidSetting("the label list names a label twice; give each label once")
-        }
+        let labelMap = try LabelMap(list: labels ?? [], hasLabels: hasLabels, mustBeGiven: labelsMustBeGiven)
+        summary.labels = hasLabels ? labelMap.list : []
 
         let fields = WriterFields(
             specialTokensMask: configuration.returnSpecialTokensMask, offsets: configuration.returnOffsets,
             overflowMapping: configuration.returnOverflowing, labels: hasLabels)
-        let writer = BackgroundWriter(try makeExampleWriter(format: format, path: output, fields: fields))
+        let writer = BackgroundWriter(try knownRows.map { rows -> any ExampleWriter in
+            try SafetensorsPlacedWriter(path: output, fields: fields, rows: rows)
+        } ?? makeExampleWriter(format: format, path: output, fields: fields))
+        // Three stages overlap: the main thread reads batch k+1 while batch k is encoded on the worker threads
+        // and batch k-1 is written.
+        let encoder = BatchEncoder(
+            tokenizer: tokenizer, labels: labelMap, returnOffsets: configuration.returnOffsets,
+            returnOverflowing: configuration.returnOverflowing, threads: configuration.threads)
+        let encoding = InFlight<BatchEncoder.Outcome>(label: "bertkit.encode.batch")
         do {
             var reader = try DatasetReader(configuration: readerConfiguration)
             var batch: [DatasetRecord] = []
             var batchBytes = 0
-            let options = EncodeOptions(alignment: configuration.returnOffsets)
-            let encoder = tokenizer
-            let windows = configuration.returnOverflowing || configuration.returnOffsets
-            func flush() throws {
-                guard !batch.isEmpty else { return }
-                var encodings = try ParallelMap.map(batch, threads: configuration.threads) { record in
-                    try Self.located(record) {
-                        windows ? try encoder.encodeUnpadded(record.text, pair: record.pair, options: options)
-                            : try encoder.encodeFirstWindow(record.text, pair: record.pair)
-                    }
-                }
-                encoder.padding?.apply(to: &encodings)
-                var out: [EncodedExample] = []
-                out.reserveCapacity(encodings.count)
-                for (record, encoding) in zip(batch, encodings) {
-                    var label: Int32?
-                    if labelsMustBeGiven && record.label != nil {
-                        throw EncodingError.invalidSetting("\(record.path == "-" ? "<stdin>" : record.path):\(record.line): the input has labels, and standard input or a pipe can be read only once; give the label list with --labels")
-                    }
-                    if hasLabels {
-                        guard let name = record.label, let id = labelIDs[name] else {
-                            throw EncodingError.unknownLabel(path: record.path, line: record.line, label: record.label, known: labelList)
-                        }
-                        label = id
-                    }
-                    summary.records += 1
-                    if windows { summary.truncatedRecords = (summary.truncatedRecords ?? 0) + (encoding.overflowing.isEmpty ? 0 : 1) }
-                    let rows = configuration.returnOverflowing ? encoding.windows : [encoding]
-                    for var row in rows {
-                        row.overflowing = []
-                        out.append(EncodedExample(encoding: row, label: label, sampleIndex: record.index))
-                        summary.rows += 1
-                        summary.tokens += row.specialTokensMask.reduce(0) { $0 + 1 - Int($1) }
-                    }
-                }
-                try writer.submit(out)
-                if let length = encodings.first?.count, encoder.padding != nil { summary.paddedLength = length }
-                batch.removeAll(keepingCapacity: true)
-                batchBytes = 0
+            // Counts an encoded batch and hands its rows to the writer.
+            func deliver(_ outcome: BatchEncoder.Outcome?) throws {
+                guard let outcome else { return }
+                summary.records += outcome.records
+                summary.rows += outcome.rows
+                summary.tokens += outcome.tokens
+                if let truncated = outcome.truncatedRecords { summary.truncatedRecords = (summary.truncatedRecords ?? 0) + truncated }
+                if let length = outcome.paddedLength { summary.paddedLength = length }
+                if outcome.blocks.isEmpty { try writer.submit(outcome.examples) } else { try writer.submit(blocks: outcome.blocks) }
                 summary.seconds = clock.duration(to: .now).seconds
                 progress?(summary, reader.bytesRead)
             }
-            while let record = try reader.next() {
+            func dispatch() throws {
+                guard !batch.isEmpty else { return }
+                let records = batch
+                batch = []
+                batch.reserveCapacity(min(configuration.batchRecords, 1 << 16))
+                batchBytes = 0
+                try deliver(try encoding.start { try encoder.encode(records) })
+            }
+            while true {
+                let next: DatasetRecord?
+                do { next = try reader.next() } catch {
+                    try deliver(try encoding.wait())  // an earlier record's error is reported first
+                    throw error
+                }
+                guard let record = next else { break }
                 let bytes = record.text.utf8.count + (record.pair?.utf8.count ?? 0)
                 summary.textBytes += bytes
                 batchBytes += bytes
                 batch.append(record)
-                if batch.count >= configuration.batchRecords || batchBytes >= configuration.batchBytes { try flush() }
+                if batch.count >= configuration.batchRecords || batchBytes >= configuration.batchBytes { try dispatch() }
             }
-            try flush()
+            try dispatch()
+            try deliver(try encoding.wait())
             summary.skippedRows = reader.skippedRows
             summary.firstSkipped = reader.firstSkippedError
             try writer.finish()
         } catch {
+            _ = try? encoding.wait()
             writer.discard()
             throw error
         }
