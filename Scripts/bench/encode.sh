@@ -5,8 +5,9 @@
 #
 #   Scripts/bench/encode.sh [ROUNDS] [HF_RECORDS]
 #
-# Each round runs the four commands one after another; the table reports the median over rounds of each, the
-# ratios of medians, and peak RSS (GNU time). HF_RECORDS limits the HF peer to that many records (default:
+# Each round runs the four commands one after another, each after a `sync`, and prints per command the wall
+# seconds, peak RSS in KB and CPU seconds (user + system, GNU time); BENCHMARKS.md's table takes the median over
+# rounds of each and the ratios of medians. HF_RECORDS limits the HF peer to that many records (default:
 # all); its MB/s is what the ratio uses. Needs Scripts/make-venvs.sh ref and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,13 +20,17 @@ bin=$(swift build -c release --show-bin-path)/bertkit
 vocab=.assets/minilm/vocab.txt
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
 echo "input: $(stat -c %s "$dir/pairs.csv") bytes CSV ($(tail -n +2 "$dir/pairs.csv" | wc -l) records), plain text $(stat -c %s "$dir/pairs.txt") bytes"
-measure() {  # name, command...: prints "name seconds peak_kb"
+measure() {  # name, command...: prints "name seconds peak_kb cpu_seconds"
   local name=$1; shift
   local start end
+  # Each command starts with no output of the one before left to flush: a 10 GB safetensors file still being
+  # written back would otherwise throttle the next command's writes.
+  rm -f "$dir/out.ids" "$dir/out.safetensors" "$dir/out.jsonl"; sync
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$dir/time.$name" "$@" 2>"$dir/log.$name" >/dev/null
+  /usr/bin/time -f "%M %U %S" -o "$dir/time.$name" "$@" 2>"$dir/log.$name" >/dev/null
   end=$(date +%s.%N)
-  echo "$name $(echo "$end - $start" | bc) $(tail -1 "$dir/time.$name")"
+  read -r peak user sys < <(tail -1 "$dir/time.$name")
+  echo "$name $(echo "$end - $start" | bc) $peak $(echo "$user + $sys" | bc)"
 }
 for r in $(seq "$rounds"); do
   echo "round $r"

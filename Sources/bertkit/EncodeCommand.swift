@@ -18,8 +18,9 @@ struct EncodeCommand: ParsableCommand {
             map to ids in sorted order, or in the order of --labels; the map is written to OUTPUT.label_map.json. \
             --padding longest pads to the longest row of the whole input (read once more to find it). \
             Default padding: none for JSONL, max_length for the tensor formats (which need rows of one length). \
-            Output is written to a temporary file and renamed when complete. Memory: one batch of records \
-            (1,024 per thread, at most 4 MiB of text per thread) plus the longest record.
+            Output is written to a temporary file and renamed when complete. Memory: three batches of records \
+            in flight (one read, one encoded, one written; 1,024 records per thread each, at most 4 MiB of text \
+            per thread) plus the longest record.
             """)
 
     @Option(help: "Vocabulary: vocab.txt, tokenizer.json, or a model folder (tokenizer.json, or vocab.txt + tokenizer_config.json).")

@@ -80,10 +80,10 @@ struct BatchEncoder: Sendable {
         return flat ? try encodeFlat(batch) : try encodeExamples(batch)
     }
 
-    /// One contiguous slice of the batch per thread, each into its own block of rows.
+    /// Contiguous slices of the batch (several per thread, see `ParallelMap`), each into its own block of rows.
     private func encodeFlat(_ batch: [DatasetRecord]) throws -> Outcome {
-        let workers = max(1, min(threads, batch.count))
-        let per = (batch.count + workers - 1) / workers
+        let pieces = max(1, min(threads * ParallelMap.chunksPerThread, batch.count))
+        let per = (batch.count + pieces - 1) / pieces
         let slices = stride(from: 0, to: batch.count, by: per).map { $0..<min(batch.count, $0 + per) }
         let rowLength: Int
         if case .fixed(let n)? = tokenizer.padding?.length {
@@ -91,7 +91,7 @@ struct BatchEncoder: Sendable {
         } else {
             rowLength = 64
         }
-        let results = try ParallelMap.map(slices, threads: workers) { slice -> (EncodedRows, Int) in
+        let results = try ParallelMap.map(slices, threads: threads) { slice -> (EncodedRows, Int) in
             var rows = EncodedRows()
             rows.reserveCapacity(rows: slice.count, tokens: rowLength)
             var tokens = 0
