@@ -76,6 +76,8 @@ let package = Package(
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
         .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
+        // PythonRandom against CPython's streams (Fixtures/random).
+        .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
         // Runs the built `bertkit` binary end to end.
         .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
