@@ -1,0 +1,93 @@
+import Foundation
+import LineIO
+import WordPiece
+
+/// Reads documents the way `create_training_instances` does: one sentence per line, a blank line between
+/// documents, each line stripped of Python whitespace and tokenized; lines without tokens are dropped, and
+/// documents without sentences too. Files are read whole (Google holds the corpus in memory; this mode exists
+/// to prove compatibility) and lines split on `\n` only, as TensorFlow's `GFile.readline` does.
+public struct GoogleDocumentReader: Sendable {
+    /// The tokenizer sentences go through.
+    public let tokenizer: WordPieceTokenizer
+
+    /// A reader over an already configured tokenizer (see `googleTokenizer(vocabulary:cased:)`).
+    public init(tokenizer: WordPieceTokenizer) {
+        self.tokenizer = tokenizer
+    }
+
+    /// The closest this package has to Google's `FullTokenizer`: BertKit's (HF-exact) WordPiece with no special
+    /// tokens matched in the text (Google splits `[MASK]` written in the text into `[`, `mask`, `]`) and words
+    /// of up to 200 characters (Google's `max_input_chars_per_word`; HF's is 100). Differences that remain, all
+    /// outside ordinary text: Google keeps private-use characters (Co) that HF deletes; Google's whitespace is
+    /// space, tab, CR, LF and Zs only (U+2028, U+0085 stay inside words); Google lowercases a whole word with
+    /// Python's `str.lower` (final sigma, `İ` to `i̇`) before stripping accents; and Python 3.11's Unicode 14
+    /// tables differ from this package's for code points assigned later.
+    public static func googleTokenizer(vocabulary: Vocabulary, cased: Bool) throws -> WordPieceTokenizer {
+        let google = try Vocabulary(
+            tokens: vocabulary.tokens, unknownToken: vocabulary.unknownToken,
+            continuingSubwordPrefix: vocabulary.continuingSubwordPrefix, maxInputCharsPerWord: 200)
+        let configuration = cased
+            ? WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, specialTokens: [])
+            : WordPieceTokenizer.Configuration(lowercase: true, specialTokens: [])
+        return WordPieceTokenizer(vocabulary: google, configuration: configuration)
+    }
+
+    /// The documents of `paths`, read in order; a document may run from one file into the next, as in Google's
+    /// reader, which only starts a new document at a blank line.
+    public func documents(paths: [String]) throws -> [GoogleReference.Document] {
+        var documents: [GoogleReference.Document] = [[]]
+        for path in paths {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw MaskedLMError.unreadableInput(path: path, reason: error.localizedDescription)
+            }
+            try data.withUnsafeBytes { raw in
+                try appendDocuments(bytes: raw.bindMemory(to: UInt8.self), path: path, to: &documents)
+            }
+        }
+        return documents.filter { !$0.isEmpty }
+    }
+
+    /// Splits `bytes` into lines and adds their sentences to `documents`.
+    func appendDocuments(bytes: UnsafeBufferPointer<UInt8>, path: String, to documents: inout [GoogleReference.Document]) throws {
+        if let bad = UTF8Validation.firstInvalidByte(in: bytes) {
+            let line = bytes[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw MaskedLMError.invalidUTF8(path: path, line: line, byteOffset: bad)
+        }
+        var start = 0
+        var ids: [Int32] = []
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            let stripped = Self.pythonStrip(line)
+            if stripped.isEmpty {
+                documents.append([])
+            } else {
+                ids.removeAll(keepingCapacity: true)
+                var text = String(stripped)
+                text.withUTF8 { tokenizer.tokenIDs(utf8: $0, into: &ids) }
+                if !ids.isEmpty { documents[documents.count - 1].append(ids) }
+            }
+            start = end + 1
+        }
+    }
+
+    /// `str.strip()`: removes leading and trailing characters for which Python's `str.isspace()` is true.
+    static func pythonStrip(_ line: String) -> Substring {
+        let scalars = line.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }),
+              let last = scalars.lastIndex(where: { !isPythonSpace($0) }) else { return "" }
+        return Substring(scalars[first...last])
+    }
+
+    /// Python's `str.isspace()` (bidirectional class WS, B or S, or category Zs): the 29 code points below.
+    static func isPythonSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+}
