@@ -63,13 +63,13 @@ let package = Package(
         .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),
         // Masked-LM pretraining instances (Google's create_pretraining_data.py, reproduced draw for draw with
         // PythonRandom) and their TFRecord writer (InputEncoding's framing). No BLAS.
-        .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "LineIO", "BertKitSupport"]),
+        .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "TextNormalization", "WordPiece", "InputEncoding", "NativeEncoder", "LineIO", "BertKitSupport",
+                "TextNormalization", "WordPiece", "InputEncoding", "MaskedLM", "NativeEncoder", "LineIO", "BertKitSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

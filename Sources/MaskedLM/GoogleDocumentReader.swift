@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import LineIO
+import TextNormalization
 import WordPiece
 
 /// Reads documents the way `create_training_instances` does: one sentence per line, a blank line between
@@ -22,14 +28,48 @@ public struct GoogleDocumentReader: Sendable {
     /// space, tab, CR, LF and Zs only (U+2028, U+0085 stay inside words); Google lowercases a whole word with
     /// Python's `str.lower` (final sigma, `İ` to `i̇`) before stripping accents; and Python 3.11's Unicode 14
     /// tables differ from this package's for code points assigned later.
-    public static func googleTokenizer(vocabulary: Vocabulary, cased: Bool) throws -> WordPieceTokenizer {
+    /// A `normalizer` (a language profile) runs on each line first; Google's script has no such step.
+    public static func googleTokenizer(
+        vocabulary: Vocabulary, cased: Bool, normalizer: (any NormalizationStage)? = nil
+    ) throws -> WordPieceTokenizer {
         let google = try Vocabulary(
             tokens: vocabulary.tokens, unknownToken: vocabulary.unknownToken,
             continuingSubwordPrefix: vocabulary.continuingSubwordPrefix, maxInputCharsPerWord: 200)
         let configuration = cased
             ? WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, specialTokens: [])
             : WordPieceTokenizer.Configuration(lowercase: true, specialTokens: [])
-        return WordPieceTokenizer(vocabulary: google, configuration: configuration)
+        return WordPieceTokenizer(vocabulary: google, configuration: configuration, normalizer: normalizer)
+    }
+
+    /// The files behind `--input` arguments, in order: a file as given, a folder's regular files (not hidden ones)
+    /// in name order. Gzip files are refused: this whole-file reader does not inflate them.
+    public static func inputFiles(_ arguments: [String]) throws -> [String] {
+        var files: [String] = []
+        let manager = FileManager.default
+        for argument in arguments {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                throw MaskedLMError.unreadableInput(path: argument, reason: "no such file or folder")
+            }
+            var found: [String] = [argument]
+            if isDirectory.boolValue {
+                let names: [String]
+                do { names = try manager.contentsOfDirectory(atPath: argument) } catch {
+                    throw MaskedLMError.unreadableInput(path: argument, reason: error.localizedDescription)
+                }
+                found = names.filter { !$0.hasPrefix(".") }.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+                    .map { argument.hasSuffix("/") ? argument + $0 : argument + "/" + $0 }
+                    .filter { path in
+                        var sub: ObjCBool = false
+                        return manager.fileExists(atPath: path, isDirectory: &sub) && !sub.boolValue
+                    }
+            }
+            for path in found where path.hasSuffix(".gz") {
+                throw MaskedLMError.unreadableInput(path: path, reason: "gzip input is not read in the --reference google mode yet; decompress it first")
+            }
+            files += found
+        }
+        return files
     }
 
     /// The documents of `paths`, read in order; a document may run from one file into the next, as in Google's
@@ -37,15 +77,28 @@ public struct GoogleDocumentReader: Sendable {
     public func documents(paths: [String]) throws -> [GoogleReference.Document] {
         var documents: [GoogleReference.Document] = [[]]
         for path in paths {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw MaskedLMError.unreadableInput(path: path, reason: error.localizedDescription)
-            }
-            try data.withUnsafeBytes { raw in
-                try appendDocuments(bytes: raw.bindMemory(to: UInt8.self), path: path, to: &documents)
-            }
+            let bytes = try Self.readFile(path)
+            try bytes.withUnsafeBufferPointer { try appendDocuments(bytes: $0, path: path, to: &documents) }
         }
         return documents.filter { !$0.isEmpty }
+    }
+
+    /// The whole file (any kind that `read` works on: regular files, pipes, devices), or the system's reason.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
     }
 
     /// Splits `bytes` into lines and adds their sentences to `documents`.

@@ -8,6 +8,8 @@ public enum MaskedLMError: Error, Equatable, CustomStringConvertible {
     case invalidUTF8(path: String, line: Int, byteOffset: Int)
     /// The vocabulary lacks a token the instances need.
     case missingToken(token: String)
+    /// An output file cannot be written.
+    case unwritableOutput(path: String, reason: String)
     /// The input holds no sentence with any token.
     case emptyCorpus(paths: [String])
 
@@ -22,6 +24,8 @@ public enum MaskedLMError: Error, Equatable, CustomStringConvertible {
             return "\(path):\(line): invalid UTF-8 at byte offset \(byteOffset) of the file; convert the file to UTF-8"
         case let .missingToken(token):
             return "the vocabulary has no \(token) token; use a BERT vocabulary with [CLS], [SEP] and [MASK]"
+        case let .unwritableOutput(path, reason):
+            return "\(path): cannot write the output (\(reason))"
         case let .emptyCorpus(paths):
             return "no document with any token in \(paths.joined(separator: ", ")); give one sentence per line, a blank line between documents"
         }

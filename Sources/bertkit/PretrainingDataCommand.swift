@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import BertKitSupport
+import MaskedLM
+import WordPiece
+
+/// `bertkit pretraining-data`: masked-LM / next-sentence pretraining instances from documents, written as
+/// `run_pretraining.py`'s TFRecord (or JSONL), the same instances as Google's `create_pretraining_data.py`.
+struct PretrainingDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretraining-data",
+        abstract: "Make masked-LM pretraining data (Google's create_pretraining_data.py): TFRecord or JSONL.",
+        discussion: """
+            Input: one sentence per line, a blank line between documents (UTF-8; several files, or folders whose \
+            files are read in name order). With --reference google the output is the one Google's script \
+            (PyPI bert-tensorflow 1.0.4) writes for the same input, vocabulary and --seed, record for record: \
+            the corpus and all instances are held in memory, as there. Features: input_ids, input_mask, \
+            segment_ids, masked_lm_positions, masked_lm_ids, masked_lm_weights (float), next_sentence_labels. \
+            --output takes one path, or comma-separated paths that instances are dealt to in turn (as Google's \
+            --output_file). Each file is written to a temporary file and renamed when complete.
+            """)
+
+    @Option(help: "Vocabulary: vocab.txt, tokenizer.json, or a model folder holding one of them.")
+    var vocab: String
+    @Flag(help: "Cased tokenization: no lowercasing, accents kept (Google's --do_lower_case=False).")
+    var cased = false
+    @Option(help: "Normalize each line with a language profile first: persian, portuguese, english or bert (not in Google's script).")
+    var normalize: String?
+    @Option(parsing: .upToNextOption, help: "Input files or folders: one sentence per line, blank lines between documents.")
+    var input: [String]
+    @Option(help: "Output file, or comma-separated files written round-robin.")
+    var output: String
+    @Option(name: .customLong("format"), help: "Output format: tfrecord (default) or jsonl.")
+    var outputFormat: String = "tfrecord"
+    @Option(help: "Tokens per instance, [CLS] and [SEP]s included.")
+    var maxSeqLength = 128
+    @Option(help: "Most masked positions per instance.")
+    var maxPredictionsPerSeq = 20
+    @Option(help: "Fraction of tokens to mask.")
+    var maskedLmProb = 0.15
+    @Option(help: "Passes over the corpus, each with fresh segments and masks.")
+    var dupeFactor = 10
+    @Option(help: "Probability of a shorter target length for a document.")
+    var shortSeqProb = 0.1
+    @Flag(help: "Mask whole words (a word's ## pieces together), as google-research/bert's --do_whole_word_mask.")
+    var wholeWordMask = false
+    @Flag(help: "RoBERTa-style packing without next-sentence pairs (not built yet).")
+    var noNsp = false
+    @Flag(help: "Split raw paragraphs into sentences with ICU (not built yet).")
+    var splitSentences = false
+    @Option(help: "Reproduce a reference implementation exactly: google.")
+    var reference: String?
+    @Option(help: "Random seed (Google's --random_seed; default 12345).")
+    var seed = 12345
+    @Option(help: "Number of shards (not built yet).")
+    var shards: Int?
+    @Option(help: "This process's shard, 0-based (not built yet).")
+    var shardIndex: Int?
+    @Option(help: "Worker threads (the --reference google mode runs on one).")
+    var threads: Int?
+    @Flag(help: "Print no summary.")
+    var quiet = false
+
+    func validate() throws {
+        guard let reference else {
+            throw ValidationError("only --reference google is built so far (the streaming mode is not): pass --reference google")
+        }
+        guard reference == "google" else { throw ValidationError("--reference takes google, got \(reference)") }
+        guard PretrainingWriter.Format(rawValue: outputFormat) != nil else {
+            throw ValidationError("--format takes tfrecord or jsonl, got \(outputFormat)")
+        }
+        for (given, flag) in [(noNsp, "--no-nsp"), (splitSentences, "--split-sentences"), (shards != nil || shardIndex != nil, "--shards/--shard-index")] where given {
+            throw ValidationError("\(flag) is not built yet in the --reference google mode (Google's script has no such option)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if input.isEmpty { throw ValidationError("--input needs at least one file or folder") }
+        if output.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw ValidationError("--output has an empty path; give FILE or FILE1,FILE2,...")
+        }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let configuration = PretrainingConfiguration(
+            maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq, maskedLMProb: maskedLmProb,
+            dupeFactor: dupeFactor, shortSeqProb: shortSeqProb, wholeWordMask: wholeWordMask, seed: seed)
+        try configuration.validate()
+        let vocabulary = try loadVocabulary(vocabularyFile(vocab))
+        let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: PersianOptions()) }
+        let tokenizer = try GoogleDocumentReader.googleTokenizer(vocabulary: vocabulary, cased: cased, normalizer: normalizer)
+        let files = try GoogleDocumentReader.inputFiles(input)
+        let documents = try GoogleDocumentReader(tokenizer: tokenizer).documents(paths: files)
+        guard !documents.isEmpty else { throw MaskedLMError.emptyCorpus(paths: input) }
+        let instances = try GoogleReference(vocabulary: vocabulary, configuration: configuration).makeInstances(documents: documents)
+
+        let paths = output.split(separator: ",").map(String.init)
+        let writer = try PretrainingWriter(
+            paths: paths, format: PretrainingWriter.Format(rawValue: outputFormat) ?? .tfrecord,
+            maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
+        for instance in instances { try writer.write(instance) }
+        try writer.finish()
+
+        guard !quiet else { return }
+        let seconds = (ContinuousClock.now - started).seconds
+        let inputBytes = files.reduce(0) { total, path in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
+        let sentences = documents.reduce(0) { $0 + $1.count }
+        let tokens = documents.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        let mb = Double(inputBytes) / 1e6
+        printError(
+            "pretraining-data: \(documents.count) documents, \(sentences) sentences, \(tokens) tokens, "
+                + "\(instances.count) instances (\(writer.count) written to \(paths.count) file(s)), "
+                + "\(format(mb, 2)) MB in \(format(seconds, 3)) s = \(format(mb / max(seconds, 1e-9), 2)) MB/s, reference google")
+    }
+
+    /// `--vocab` as a file: a folder's vocab.txt, else its tokenizer.json.
+    private func vocabularyFile(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return path }
+        for name in ["vocab.txt", "tokenizer.json"] where FileManager.default.fileExists(atPath: path + "/" + name) {
+            return path + "/" + name
+        }
+        throw ValidationError("--vocab \(path): the folder has no vocab.txt or tokenizer.json")
+    }
+}
