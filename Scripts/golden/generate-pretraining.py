@@ -3,7 +3,7 @@
 dumps every instance it writes into Fixtures/pretraining/golden/, the goldens of BertKit's `--reference google`.
 
 Usage (after Scripts/make-venvs.sh tf and Scripts/fetch-assets.sh):
-    .venv/tf/bin/python Scripts/golden/generate-pretraining.py [--input-only]
+    .venv/tf/bin/python Scripts/golden/generate-pretraining.py [--input-only] [--google-repo DIR [--google-commit H]]
 
 1. Writes Fixtures/pretraining/input.txt (committed, so the test needs only the vocabulary): real documents
    from the chatterbot corpus (PyPI chatterbot-corpus 1.3.3, BSD-3-Clause; fetched by Scripts/fetch-assets.sh),
@@ -15,6 +15,13 @@ Usage (after Scripts/make-venvs.sh tf and Scripts/fetch-assets.sh):
    JSON object per record, in file order, with the 7 features in Google's order and their values as stored
    (int64 lists; masked_lm_weights as floats).
 Versions, hashes and counts go to Fixtures/pretraining/golden/VERSIONS.txt. Deterministic.
+
+Whole-word masking: bert-tensorflow 1.0.4 has no --do_whole_word_mask; the google-research/bert repository's
+create_pretraining_data.py has. With --google-repo DIR (a folder holding that repository's
+create_pretraining_data.py and tokenization.py, e.g. a checkout at commit eedf571), the WWM_CONFIGS are also
+run, with that script unchanged: it is TF1 code (`import tensorflow as tf`), so it runs with
+sys.modules["tensorflow"] set to tensorflow.compat.v1 and main started by tf.compat.v1.app.run. Those goldens
+and their versions (VERSIONS-wwm.txt) are left as they are when --google-repo is not given.
 """
 
 import hashlib
@@ -50,6 +57,21 @@ CONFIGS = {
     "seed2024-48-8-cased": dict(random_seed=2024, max_seq_length=48, max_predictions_per_seq=8, dupe_factor=2,
                                 masked_lm_prob=0.15, short_seq_prob=0.1, do_lower_case=False),
 }
+WWM_CONFIGS = {
+    "wwm-seed12345-128-20": dict(random_seed=12345, max_seq_length=128, max_predictions_per_seq=20, dupe_factor=2,
+                                 masked_lm_prob=0.15, short_seq_prob=0.1, do_lower_case=True, do_whole_word_mask=True),
+    "wwm-seed7-32-5": dict(random_seed=7, max_seq_length=32, max_predictions_per_seq=5, dupe_factor=2,
+                           masked_lm_prob=0.2, short_seq_prob=0.3, do_lower_case=True, do_whole_word_mask=True),
+}
+# Runs the repository's TF1 script unchanged under TensorFlow 2: argv = [repo dir, flags...].
+REPO_RUNNER = """
+import sys
+import tensorflow.compat.v1 as tf
+sys.modules["tensorflow"] = tf
+sys.path.insert(0, sys.argv[1])
+import create_pretraining_data
+tf.app.run(create_pretraining_data.main, argv=["create_pretraining_data.py"] + sys.argv[2:])
+"""
 FEATURES = ["input_ids", "input_mask", "segment_ids", "masked_lm_positions", "masked_lm_ids", "masked_lm_weights",
             "next_sentence_labels"]
 
@@ -73,9 +95,10 @@ def write_input():
         f.write("\n\n".join(documents) + "\n")
 
 
-def run_google(name, flags, out):
-    argv = [sys.executable, "-m", "bert.create_pretraining_data", "--input_file=" + INPUT, "--output_file=" + out,
-            "--vocab_file=" + VOCAB] + ["--%s=%s" % (k, v) for k, v in flags.items()]
+def run_google(name, flags, out, repo=None):
+    program = ["-m", "bert.create_pretraining_data"] if repo is None else ["-c", REPO_RUNNER, repo]
+    argv = [sys.executable] + program + ["--input_file=" + INPUT, "--output_file=" + out,
+                                         "--vocab_file=" + VOCAB] + ["--%s=%s" % (k, v) for k, v in flags.items()]
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES=""))
 
@@ -99,10 +122,15 @@ def dump(tfrecord, path):
     return count
 
 
+def option(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+
+
 def main():
     write_input()
     if "--input-only" in sys.argv:
         return
+    repo = option("--google-repo")
     import tensorflow as tf
     os.makedirs(GOLDEN, exist_ok=True)
     lines = [
@@ -125,6 +153,25 @@ def main():
     with open(os.path.join(GOLDEN, "VERSIONS.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
+    if repo is None:
+        print("no --google-repo: whole-word-masking goldens left as they are")
+        return
+    wwm = lines[:3] + [
+        "google-research/bert create_pretraining_data.py sha256=%s, tokenization.py sha256=%s (repository%s; "
+        "run unchanged with tensorflow = tensorflow.compat.v1)" % (
+            sha256(os.path.join(repo, "create_pretraining_data.py")), sha256(os.path.join(repo, "tokenization.py")),
+            " at commit " + option("--google-commit") if option("--google-commit") else ""),
+    ] + lines[4:6]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, flags in WWM_CONFIGS.items():
+            out = os.path.join(tmp, name + ".tfrecord")
+            run_google(name, flags, out, repo)
+            count = dump(out, os.path.join(GOLDEN, name + ".jsonl"))
+            wwm.append("%s.jsonl: %d instances; flags %s" % (
+                name, count, " ".join("--%s=%s" % (k, v) for k, v in flags.items())))
+    with open(os.path.join(GOLDEN, "VERSIONS-wwm.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(wwm) + "\n")
+    print("\n".join(wwm))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import Testing
         ("seed12345-128-20", ["--dupe-factor", "2"]),
         ("seed7-32-5", ["--seed", "7", "--max-seq-length", "32", "--max-predictions-per-seq", "5", "--dupe-factor", "2", "--masked-lm-prob", "0.2", "--short-seq-prob", "0.3"]),
         ("seed2024-48-8-cased", ["--seed", "2024", "--max-seq-length", "48", "--max-predictions-per-seq", "8", "--dupe-factor", "2", "--cased"]),
+        ("wwm-seed7-32-5", ["--seed", "7", "--max-seq-length", "32", "--max-predictions-per-seq", "5", "--dupe-factor", "2", "--masked-lm-prob", "0.2", "--short-seq-prob", "0.3", "--whole-word-mask"]),
     ])
     func jsonlEqualsGooglesRecords(_ name: String, _ flags: [String]) throws {
         let dir = try CLI.scratch()

@@ -4,8 +4,9 @@ import WordPiece
 @testable import MaskedLM
 
 /// `GoogleReference` against the instances Google's own `create_pretraining_data.py` wrote for
-/// Fixtures/pretraining/input.txt (Scripts/golden/generate-pretraining.py; versions in golden/VERSIONS.txt):
-/// every record, all 7 features, in file order.
+/// Fixtures/pretraining/input.txt (Scripts/golden/generate-pretraining.py; versions in golden/VERSIONS.txt and,
+/// for whole-word masking, the repository's script: golden/VERSIONS-wwm.txt): every record, all 7 features, in
+/// file order.
 @Suite(.needsRealVocabulary) struct GoogleGoldenTests {
     /// One golden record, as the script dumps it.
     struct Record: Decodable, Equatable {
@@ -33,6 +34,9 @@ import WordPiece
         ("seed12345-128-20", .init(maxSeqLength: 128, maxPredictionsPerSeq: 20, maskedLMProb: 0.15, dupeFactor: 2, shortSeqProb: 0.1, seed: 12345), false),
         ("seed7-32-5", .init(maxSeqLength: 32, maxPredictionsPerSeq: 5, maskedLMProb: 0.2, dupeFactor: 2, shortSeqProb: 0.3, seed: 7), false),
         ("seed2024-48-8-cased", .init(maxSeqLength: 48, maxPredictionsPerSeq: 8, maskedLMProb: 0.15, dupeFactor: 2, shortSeqProb: 0.1, seed: 2024), true),
+        // google-research/bert's repository script with --do_whole_word_mask (golden/VERSIONS-wwm.txt).
+        ("wwm-seed12345-128-20", .init(maxSeqLength: 128, maxPredictionsPerSeq: 20, maskedLMProb: 0.15, dupeFactor: 2, shortSeqProb: 0.1, wholeWordMask: true, seed: 12345), false),
+        ("wwm-seed7-32-5", .init(maxSeqLength: 32, maxPredictionsPerSeq: 5, maskedLMProb: 0.2, dupeFactor: 2, shortSeqProb: 0.3, wholeWordMask: true, seed: 7), false),
     ]
 
     @Test(arguments: cases.indices)
