@@ -15,10 +15,14 @@ import WordPiece
 public struct GoogleDocumentReader: Sendable {
     /// The tokenizer sentences go through.
     public let tokenizer: WordPieceTokenizer
+    /// Whether each line is a paragraph to split into sentences with ICU (`--split-sentences`; not in Google's
+    /// script, which takes each line as one sentence).
+    public let splitSentences: Bool
 
     /// A reader over an already configured tokenizer (see `googleTokenizer(vocabulary:cased:)`).
-    public init(tokenizer: WordPieceTokenizer) {
+    public init(tokenizer: WordPieceTokenizer, splitSentences: Bool = false) {
         self.tokenizer = tokenizer
+        self.splitSentences = splitSentences
     }
 
     /// The closest this package has to Google's `FullTokenizer`: BertKit's (HF-exact) WordPiece with no special
@@ -76,9 +80,10 @@ public struct GoogleDocumentReader: Sendable {
     /// reader, which only starts a new document at a blank line.
     public func documents(paths: [String]) throws -> [GoogleReference.Document] {
         var documents: [GoogleReference.Document] = [[]]
+        let splitter = try makeSplitter()
         for path in paths {
             let bytes = try Self.readFile(path)
-            try bytes.withUnsafeBufferPointer { try appendDocuments(bytes: $0, path: path, to: &documents) }
+            try bytes.withUnsafeBufferPointer { try appendDocuments(bytes: $0, path: path, splitter: splitter, to: &documents) }
         }
         return documents.filter { !$0.isEmpty }
     }
@@ -101,8 +106,19 @@ public struct GoogleDocumentReader: Sendable {
         }
     }
 
+    /// The ICU sentence splitter when `splitSentences`, else nil.
+    func makeSplitter() throws -> SentenceSplitter? {
+        guard splitSentences else { return nil }
+        do { return try SentenceSplitter() } catch {
+            throw MaskedLMError.invalidOption(option: "--split-sentences", reason: "cannot start: \(error)")
+        }
+    }
+
     /// Splits `bytes` into lines and adds their sentences to `documents`.
-    func appendDocuments(bytes: UnsafeBufferPointer<UInt8>, path: String, to documents: inout [GoogleReference.Document]) throws {
+    func appendDocuments(
+        bytes: UnsafeBufferPointer<UInt8>, path: String, splitter: SentenceSplitter? = nil,
+        to documents: inout [GoogleReference.Document]
+    ) throws {
         if let bad = UTF8Validation.firstInvalidByte(in: bytes) {
             let line = bytes[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw MaskedLMError.invalidUTF8(path: path, line: line, byteOffset: bad)
@@ -117,16 +133,28 @@ public struct GoogleDocumentReader: Sendable {
             if stripped.isEmpty {
                 documents.append([])
             } else {
-                ids.removeAll(keepingCapacity: true)
                 var text = String(stripped)
-                text.withUTF8 { tokenizer.tokenIDs(utf8: $0, into: &ids) }
-                // A fresh array of exactly the ids: storing `ids` itself (or `Array(ids[...])`, which shares its
-                // buffer) would keep the tokenizer's worst-case capacity, 2 ids per byte of the longest line so
-                // far, for every sentence: 35 MB of memory per MB of input instead of ~4.
-                if !ids.isEmpty { documents[documents.count - 1].append(ids.withUnsafeBufferPointer { Array($0) }) }
+                try text.withUTF8 { line in
+                    guard let splitter else { return appendSentence(line, to: &documents, ids: &ids) }
+                    var start = 0
+                    for end in try splitter.sentenceEnds(utf8: line) {
+                        appendSentence(UnsafeBufferPointer(rebasing: line[start..<end]), to: &documents, ids: &ids)
+                        start = end
+                    }
+                }
             }
             start = end + 1
         }
+    }
+
+    /// Tokenizes one sentence and appends it to the last document unless it has no tokens.
+    private func appendSentence(_ sentence: UnsafeBufferPointer<UInt8>, to documents: inout [GoogleReference.Document], ids: inout [Int32]) {
+        ids.removeAll(keepingCapacity: true)
+        tokenizer.tokenIDs(utf8: sentence, into: &ids)
+        // A fresh array of exactly the ids: storing `ids` itself (or `Array(ids[...])`, which shares its buffer)
+        // would keep the tokenizer's worst-case capacity, 2 ids per byte of the longest line so far, for every
+        // sentence: 35 MB of memory per MB of input instead of ~4.
+        if !ids.isEmpty { documents[documents.count - 1].append(ids.withUnsafeBufferPointer { Array($0) }) }
     }
 
     /// `str.strip()`: removes leading and trailing characters for which Python's `str.isspace()` is true.

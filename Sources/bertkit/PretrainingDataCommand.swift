@@ -46,7 +46,7 @@ struct PretrainingDataCommand: ParsableCommand {
     var wholeWordMask = false
     @Flag(help: "RoBERTa-style packing without next-sentence pairs (not built yet).")
     var noNsp = false
-    @Flag(help: "Split raw paragraphs into sentences with ICU (not built yet).")
+    @Flag(help: "Each line is a paragraph: split it into sentences with ICU's sentence rules (not in Google's script).")
     var splitSentences = false
     @Option(help: "Reproduce a reference implementation exactly: google.")
     var reference: String?
@@ -69,7 +69,7 @@ struct PretrainingDataCommand: ParsableCommand {
         guard PretrainingWriter.Format(rawValue: outputFormat) != nil else {
             throw ValidationError("--format takes tfrecord or jsonl, got \(outputFormat)")
         }
-        for (given, flag) in [(noNsp, "--no-nsp"), (splitSentences, "--split-sentences"), (shards != nil || shardIndex != nil, "--shards/--shard-index")] where given {
+        for (given, flag) in [(noNsp, "--no-nsp"), (shards != nil || shardIndex != nil, "--shards/--shard-index")] where given {
             throw ValidationError("\(flag) is not built yet in the --reference google mode (Google's script has no such option)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -89,7 +89,7 @@ struct PretrainingDataCommand: ParsableCommand {
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: PersianOptions()) }
         let tokenizer = try GoogleDocumentReader.googleTokenizer(vocabulary: vocabulary, cased: cased, normalizer: normalizer)
         let files = try GoogleDocumentReader.inputFiles(input)
-        let documents = try GoogleDocumentReader(tokenizer: tokenizer).documents(paths: files)
+        let documents = try GoogleDocumentReader(tokenizer: tokenizer, splitSentences: splitSentences).documents(paths: files)
         guard !documents.isEmpty else { throw MaskedLMError.emptyCorpus(paths: input) }
         let instances = try GoogleReference(vocabulary: vocabulary, configuration: configuration).makeInstances(documents: documents)
 

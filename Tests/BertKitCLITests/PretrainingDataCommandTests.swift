@@ -83,6 +83,20 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data(contentsOf: Self.golden("seed12345-128-20")))
     }
 
+    /// --split-sentences cuts each line (a paragraph) into ICU sentences: 6 sentences instead of 3 lines.
+    @Test func splitSentencesCutsParagraphs() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("paragraphs.txt")
+        try Data("First one here. Second one? Third.\nFourth here.\n\nFifth of them. Sixth!\n".utf8).write(to: input)
+        let out = dir.appendingPathComponent("out.jsonl").path
+        for (flags, sentences) in [([String](), 3), (["--split-sentences"], 6)] {
+            let r = try Self.run(["--input", input.path, "--output", out, "--format", "jsonl", "--dupe-factor", "1"] + flags)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.hasPrefix("pretraining-data: 2 documents, \(sentences) sentences, "), "\(r.stderr)")
+        }
+    }
+
     @Test func invalidUTF8NamesFileLineAndOffsetAndKeepsTheOldOutput() throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -44,3 +44,18 @@ import WordPiece
         }
     }
 }
+
+/// `--split-sentences`: each line is a paragraph cut into sentences by ICU; blank lines still split documents.
+@Suite struct SplitSentencesReaderTests {
+    static let vocabulary = try! Vocabulary(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c", ".", "?"])
+
+    @Test func paragraphsBecomeSentences() throws {
+        let reader = GoogleDocumentReader(
+            tokenizer: try GoogleDocumentReader.googleTokenizer(vocabulary: Self.vocabulary, cased: false), splitSentences: true)
+        var documents: [GoogleReference.Document] = [[]]
+        try Array("A b. C? A\nb c.\n\nC.  \n".utf8).withUnsafeBufferPointer {
+            try reader.appendDocuments(bytes: $0, path: "p", splitter: try reader.makeSplitter(), to: &documents)
+        }
+        #expect(documents == [[[5, 6, 8], [7, 9], [5], [6, 7, 8]], [[7, 8]]])
+    }
+}
