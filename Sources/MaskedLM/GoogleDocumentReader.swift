@@ -128,33 +128,43 @@ public struct GoogleDocumentReader: Sendable {
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-            let stripped = Self.pythonStrip(line)
-            if stripped.isEmpty {
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if try !readLine(line, splitter: splitter, ids: &ids, into: &documents[documents.count - 1]) {
                 documents.append([])
-            } else {
-                var text = String(stripped)
-                try text.withUTF8 { line in
-                    guard let splitter else { return appendSentence(line, to: &documents, ids: &ids) }
-                    var start = 0
-                    for end in try splitter.sentenceEnds(utf8: line) {
-                        appendSentence(UnsafeBufferPointer(rebasing: line[start..<end]), to: &documents, ids: &ids)
-                        start = end
-                    }
-                }
             }
             start = end + 1
         }
     }
 
+    /// Google's rule for one line (without its `\n`, valid UTF-8): returns false when it is blank after Python's
+    /// `strip()` (a document boundary); otherwise appends its sentence (or, with a splitter, its sentences) to
+    /// `document` unless they have no tokens, and returns true.
+    func readLine(
+        _ bytes: UnsafeBufferPointer<UInt8>, splitter: SentenceSplitter?, ids: inout [Int32], into document: inout GoogleReference.Document
+    ) throws -> Bool {
+        let line = String(decoding: bytes, as: UTF8.self)
+        let stripped = Self.pythonStrip(line)
+        if stripped.isEmpty { return false }
+        var text = String(stripped)
+        try text.withUTF8 { line in
+            guard let splitter else { return appendSentence(line, to: &document, ids: &ids) }
+            var start = 0
+            for end in try splitter.sentenceEnds(utf8: line) {
+                appendSentence(UnsafeBufferPointer(rebasing: line[start..<end]), to: &document, ids: &ids)
+                start = end
+            }
+        }
+        return true
+    }
+
     /// Tokenizes one sentence and appends it to the last document unless it has no tokens.
-    private func appendSentence(_ sentence: UnsafeBufferPointer<UInt8>, to documents: inout [GoogleReference.Document], ids: inout [Int32]) {
+    private func appendSentence(_ sentence: UnsafeBufferPointer<UInt8>, to document: inout GoogleReference.Document, ids: inout [Int32]) {
         ids.removeAll(keepingCapacity: true)
         tokenizer.tokenIDs(utf8: sentence, into: &ids)
         // A fresh array of exactly the ids: storing `ids` itself (or `Array(ids[...])`, which shares its buffer)
         // would keep the tokenizer's worst-case capacity, 2 ids per byte of the longest line so far, for every
         // sentence: 35 MB of memory per MB of input instead of ~4.
-        if !ids.isEmpty { documents[documents.count - 1].append(ids.withUnsafeBufferPointer { Array($0) }) }
+        if !ids.isEmpty { document.append(ids.withUnsafeBufferPointer { Array($0) }) }
     }
 
     /// `str.strip()`: removes leading and trailing characters for which Python's `str.isspace()` is true.

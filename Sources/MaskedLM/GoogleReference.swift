@@ -65,7 +65,17 @@ public struct GoogleReference: Sendable {
         fromDocument documentIndex: Int, of documents: [Document], rng: inout PythonRandom,
         to instances: inout [PretrainingInstance]
     ) {
-        let document = documents[documentIndex]
+        appendInstances(
+            from: documents[documentIndex], index: documentIndex, documentCount: documents.count,
+            document: { documents[$0] }, rng: &rng, to: &instances)
+    }
+
+    /// The same, for a document that is number `index` of `documentCount` documents that `document(_:)` gives
+    /// (the streaming mode passes a window of recent documents).
+    func appendInstances(
+        from document: Document, index documentIndex: Int, documentCount: Int, document documentAt: (Int) -> Document,
+        rng: inout PythonRandom, to instances: inout [PretrainingInstance]
+    ) {
         let maxNumTokens = configuration.maxSeqLength - 3
         var targetLength = maxNumTokens
         if rng.random() < configuration.shortSeqProb {
@@ -93,10 +103,10 @@ public struct GoogleReference: Sendable {
                     // Up to ten draws for a document other than this one; the last draw stands.
                     var randomIndex = 0
                     for _ in 0..<10 {
-                        randomIndex = rng.randint(0, documents.count - 1)
+                        randomIndex = rng.randint(0, documentCount - 1)
                         if randomIndex != documentIndex { break }
                     }
-                    let randomDocument = documents[randomIndex]
+                    let randomDocument = randomIndex == documentIndex ? document : documentAt(randomIndex)
                     let randomStart = rng.randint(0, randomDocument.count - 1)
                     for j in randomStart..<randomDocument.count {
                         tokensB += randomDocument[j]

@@ -8,6 +8,8 @@ public enum MaskedLMError: Error, Equatable, CustomStringConvertible {
     case invalidUTF8(path: String, line: Int, byteOffset: Int)
     /// The vocabulary lacks a token the instances need.
     case missingToken(token: String)
+    /// A line longer than the streaming reader takes.
+    case lineTooLong(path: String, line: Int, limit: Int)
     /// An output file cannot be written.
     case unwritableOutput(path: String, reason: String)
     /// The input holds no sentence with any token.
@@ -24,6 +26,8 @@ public enum MaskedLMError: Error, Equatable, CustomStringConvertible {
             return "\(path):\(line): invalid UTF-8 at byte offset \(byteOffset) of the file; convert the file to UTF-8"
         case let .missingToken(token):
             return "the vocabulary has no \(token) token; use a BERT vocabulary with [CLS], [SEP] and [MASK]"
+        case let .lineTooLong(path, line, limit):
+            return "\(path):\(line): the line is longer than \(limit >> 20) MiB; give one sentence per line"
         case let .unwritableOutput(path, reason):
             return "\(path): cannot write the output (\(reason))"
         case let .emptyCorpus(paths):

@@ -17,7 +17,10 @@ struct PretrainingDataCommand: ParsableCommand {
             the corpus and all instances are held in memory, as there. Features: input_ids, input_mask, \
             segment_ids, masked_lm_positions, masked_lm_ids, masked_lm_weights (float), next_sentence_labels. \
             --output takes one path, or comma-separated paths that instances are dealt to in turn (as Google's \
-            --output_file). Each file is written to a temporary file and renamed when complete.
+            --output_file). Each file is written to a temporary file and renamed when complete. Without \
+            --reference the input is streamed in bounded memory (a window of the last 1,000 documents for random \
+            next segments, a 50,000-instance shuffle buffer; MaskedLM's StreamingPretraining says what differs \
+            from Google's sampling).
             """)
 
     @Option(help: "Vocabulary: vocab.txt, tokenizer.json, or a model folder holding one of them.")
@@ -56,21 +59,18 @@ struct PretrainingDataCommand: ParsableCommand {
     var shards: Int?
     @Option(help: "This process's shard, 0-based (not built yet).")
     var shardIndex: Int?
-    @Option(help: "Worker threads (the --reference google mode runs on one).")
+    @Option(help: "Worker threads (both modes run on one for now; the output never depends on it).")
     var threads: Int?
     @Flag(help: "Print no summary.")
     var quiet = false
 
     func validate() throws {
-        guard let reference else {
-            throw ValidationError("only --reference google is built so far (the streaming mode is not): pass --reference google")
-        }
-        guard reference == "google" else { throw ValidationError("--reference takes google, got \(reference)") }
+        if let reference, reference != "google" { throw ValidationError("--reference takes google, got \(reference)") }
         guard PretrainingWriter.Format(rawValue: outputFormat) != nil else {
             throw ValidationError("--format takes tfrecord or jsonl, got \(outputFormat)")
         }
         for (given, flag) in [(noNsp, "--no-nsp"), (shards != nil || shardIndex != nil, "--shards/--shard-index")] where given {
-            throw ValidationError("\(flag) is not built yet in the --reference google mode (Google's script has no such option)")
+            throw ValidationError("\(flag) is not built yet")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input.isEmpty { throw ValidationError("--input needs at least one file or folder") }
@@ -89,15 +89,32 @@ struct PretrainingDataCommand: ParsableCommand {
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: PersianOptions()) }
         let tokenizer = try GoogleDocumentReader.googleTokenizer(vocabulary: vocabulary, cased: cased, normalizer: normalizer)
         let files = try GoogleDocumentReader.inputFiles(input)
-        let documents = try GoogleDocumentReader(tokenizer: tokenizer, splitSentences: splitSentences).documents(paths: files)
-        guard !documents.isEmpty else { throw MaskedLMError.emptyCorpus(paths: input) }
-        let instances = try GoogleReference(vocabulary: vocabulary, configuration: configuration).makeInstances(documents: documents)
-
+        let reader = GoogleDocumentReader(tokenizer: tokenizer, splitSentences: splitSentences)
         let paths = output.split(separator: ",").map(String.init)
         let writer = try PretrainingWriter(
             paths: paths, format: PretrainingWriter.Format(rawValue: outputFormat) ?? .tfrecord,
             maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
-        for instance in instances { try writer.write(instance) }
+        var documents = 0, sentences = 0, tokens = 0
+        if reference != nil {
+            let all = try reader.documents(paths: files)
+            guard !all.isEmpty else { throw MaskedLMError.emptyCorpus(paths: input) }
+            for instance in try GoogleReference(vocabulary: vocabulary, configuration: configuration).makeInstances(documents: all) {
+                try writer.write(instance)
+            }
+            documents = all.count
+            sentences = all.reduce(0) { $0 + $1.count }
+            tokens = all.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        } else {
+            var generator = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration)
+            let statistics = try DocumentStream(reader: reader).forEachDocument(paths: files) { document in
+                tokens += document.reduce(0) { $0 + $1.count }
+                try generator.add(document) { try writer.write($0) }
+            }
+            guard statistics.documents > 0 else { throw MaskedLMError.emptyCorpus(paths: input) }
+            try generator.finish { try writer.write($0) }
+            documents = statistics.documents
+            sentences = statistics.sentences
+        }
         try writer.finish()
 
         guard !quiet else { return }
@@ -105,13 +122,12 @@ struct PretrainingDataCommand: ParsableCommand {
         let inputBytes = files.reduce(0) { total, path in
             total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
-        let sentences = documents.reduce(0) { $0 + $1.count }
-        let tokens = documents.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
         let mb = Double(inputBytes) / 1e6
         printError(
-            "pretraining-data: \(documents.count) documents, \(sentences) sentences, \(tokens) tokens, "
-                + "\(instances.count) instances (\(writer.count) written to \(paths.count) file(s)), "
-                + "\(format(mb, 2)) MB in \(format(seconds, 3)) s = \(format(mb / max(seconds, 1e-9), 2)) MB/s, reference google")
+            "pretraining-data: \(documents) documents, \(sentences) sentences, \(tokens) tokens, "
+                + "\(writer.count) instances written to \(paths.count) file(s), "
+                + "\(format(mb, 2)) MB in \(format(seconds, 3)) s = \(format(mb / max(seconds, 1e-9), 2)) MB/s, "
+                + (reference != nil ? "reference google" : "streaming"))
     }
 
     /// `--vocab` as a file: a folder's vocab.txt, else its tokenizer.json.

@@ -1,0 +1,112 @@
+import BertKitSupport
+import WordPiece
+
+/// Masked-LM instances from a stream of documents in bounded memory: Google's algorithm for each document
+/// (`GoogleReference`: target lengths, A/B split, truncation, masking), with three changes that let it stream:
+///
+/// 1. Random-next segments come from a window of the most recent documents (at most `poolDocuments` documents
+///    and `poolTokens` tokens) instead of the whole corpus. The first document, with an empty window, takes
+///    them from itself, as Google's script does when every draw hits the current document.
+/// 2. A document's `dupe_factor` passes are made when it is read, each with a generator of its own
+///    (`PythonRandom` keyed by the seed, the document's index and the pass), instead of pass by pass over the
+///    whole corpus with one generator.
+/// 3. Instances go through a shuffle buffer of `shuffleBuffer` instances (when full, a random one is written
+///    and replaced), then the rest are shuffled at the end, instead of one shuffle of all instances.
+///
+/// Memory: the window, the buffer, the current document (held whole, as Google holds every document: give
+/// documents blank lines) and the reader's block. With the defaults, about 4 M tokens (16 MB of ids plus
+/// per-sentence overhead) and 50,000 instances (~60 MB at 128/20).
+public struct StreamingPretraining {
+    /// Bounds of the streaming mode.
+    public struct Bounds: Sendable, Hashable {
+        /// Most documents random-next segments are drawn from. Default 1,000.
+        public var poolDocuments: Int
+        /// Most tokens in those documents. Default 4,000,000.
+        public var poolTokens: Int
+        /// Instances held for shuffling. Default 50,000.
+        public var shuffleBuffer: Int
+
+        /// The defaults unless given.
+        public init(poolDocuments: Int = 1_000, poolTokens: Int = 4_000_000, shuffleBuffer: Int = 50_000) {
+            self.poolDocuments = max(1, poolDocuments)
+            self.poolTokens = max(1, poolTokens)
+            self.shuffleBuffer = max(1, shuffleBuffer)
+        }
+    }
+
+    /// Google's per-document algorithm and the settings.
+    public let reference: GoogleReference
+    /// The memory bounds.
+    public let bounds: Bounds
+    private var pool: [GoogleReference.Document] = []
+    private var poolStart = 0
+    private var poolTokenCount = 0
+    private var buffer: [PretrainingInstance] = []
+    private var shuffleRNG: SplitMix64
+    private var scratch: [PretrainingInstance] = []
+    /// Documents added so far.
+    public private(set) var documentCount = 0
+
+    /// A generator for `configuration` (its seed, lengths and probabilities) over `vocabulary`.
+    public init(vocabulary: Vocabulary, configuration: PretrainingConfiguration, bounds: Bounds = Bounds()) throws {
+        reference = try GoogleReference(vocabulary: vocabulary, configuration: configuration)
+        self.bounds = bounds
+        shuffleRNG = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
+    }
+
+    /// Makes the instances of one document; hands on those the shuffle buffer lets go.
+    public mutating func add(_ document: GoogleReference.Document, emit: (PretrainingInstance) throws -> Void) rethrows {
+        guard !document.isEmpty else { return }
+        let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
+        let index = UInt64(documentCount)
+        let window = pool[poolStart...]
+        scratch.removeAll(keepingCapacity: true)
+        for pass in 0..<reference.configuration.dupeFactor {
+            var rng = PythonRandom(key: [
+                UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
+                UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32), UInt32(pass),
+            ])
+            // The window's documents are numbered 0..<count; the current one comes last.
+            reference.appendInstances(
+                from: document, index: window.count, documentCount: window.count + 1,
+                document: { window[window.startIndex + $0] }, rng: &rng, to: &scratch)
+        }
+        for instance in scratch {
+            if buffer.count < bounds.shuffleBuffer {
+                buffer.append(instance)
+            } else {
+                let j = DynamicMasking.uniform(below: buffer.count, using: &shuffleRNG)
+                try emit(buffer[j])
+                buffer[j] = instance
+            }
+        }
+        admit(document)
+        documentCount += 1
+    }
+
+    /// Shuffles what the buffer holds and hands it all on.
+    public mutating func finish(emit: (PretrainingInstance) throws -> Void) rethrows {
+        var i = buffer.count - 1
+        while i >= 1 {
+            buffer.swapAt(i, DynamicMasking.uniform(below: i + 1, using: &shuffleRNG))
+            i -= 1
+        }
+        for instance in buffer { try emit(instance) }
+        buffer.removeAll()
+    }
+
+    /// Adds a document to the random-next window, dropping the oldest beyond the bounds.
+    private mutating func admit(_ document: GoogleReference.Document) {
+        pool.append(document)
+        poolTokenCount += document.reduce(0) { $0 + $1.count }
+        while pool.count - poolStart > bounds.poolDocuments || (poolTokenCount > bounds.poolTokens && pool.count - poolStart > 1) {
+            poolTokenCount -= pool[poolStart].reduce(0) { $0 + $1.count }
+            pool[poolStart] = []
+            poolStart += 1
+        }
+        if poolStart > 4_096 && poolStart * 2 > pool.count {  // compact now and then
+            pool.removeFirst(poolStart)
+            poolStart = 0
+        }
+    }
+}
