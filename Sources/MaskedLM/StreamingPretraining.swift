@@ -13,6 +13,10 @@ import WordPiece
 /// 3. Instances go through a shuffle buffer of `shuffleBuffer` instances (when full, a random one is written
 ///    and replaced), then the rest are shuffled at the end, instead of one shuffle of all instances.
 ///
+/// Sharding: shard `i` of `n` takes the documents whose index in the input is `i` modulo `n`, with the window
+/// made of its own documents; every process reads the whole input, so `n` processes with `--shard-index` write
+/// the files one process with `--shards n` writes.
+///
 /// Memory: the window, the buffer, the current document (held whole, as Google holds every document: give
 /// documents blank lines) and the reader's block. With the defaults, about 4 M tokens (16 MB of ids plus
 /// per-sentence overhead) and 50,000 instances (~60 MB at 128/20).
@@ -47,18 +51,24 @@ public struct StreamingPretraining {
     /// Documents added so far.
     public private(set) var documentCount = 0
 
-    /// A generator for `configuration` (its seed, lengths and probabilities) over `vocabulary`.
-    public init(vocabulary: Vocabulary, configuration: PretrainingConfiguration, bounds: Bounds = Bounds()) throws {
+    /// A generator for `configuration` (its seed, lengths and probabilities) over `vocabulary`; `shard` keys the
+    /// shuffle buffer's generator, so that each shard of a sharded run shuffles differently.
+    public init(vocabulary: Vocabulary, configuration: PretrainingConfiguration, bounds: Bounds = Bounds(), shard: Int = 0) throws {
         reference = try GoogleReference(vocabulary: vocabulary, configuration: configuration)
         self.bounds = bounds
-        shuffleRNG = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
+        var mix = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
+        shuffleRNG = SplitMix64(seed: mix.next() ^ UInt64(shard))
     }
 
-    /// Makes the instances of one document; hands on those the shuffle buffer lets go.
-    public mutating func add(_ document: GoogleReference.Document, emit: (PretrainingInstance) throws -> Void) rethrows {
+    /// Makes the instances of one document; hands on those the shuffle buffer lets go. `index` (default: the
+    /// number of documents added before) keys the document's generators: a shard passes the document's index in
+    /// the whole input.
+    public mutating func add(
+        _ document: GoogleReference.Document, index: Int? = nil, emit: (PretrainingInstance) throws -> Void
+    ) rethrows {
         guard !document.isEmpty else { return }
         let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
-        let index = UInt64(documentCount)
+        let index = UInt64(index ?? documentCount)
         let window = pool[poolStart...]
         scratch.removeAll(keepingCapacity: true)
         for pass in 0..<reference.configuration.dupeFactor {

@@ -55,9 +55,9 @@ struct PretrainingDataCommand: ParsableCommand {
     var reference: String?
     @Option(help: "Random seed (Google's --random_seed; default 12345).")
     var seed = 12345
-    @Option(help: "Number of shards (not built yet).")
+    @Option(help: "Split the output into N shards (streaming mode): files PATH-00000-of-0000N.EXT, ..., documents dealt by index.")
     var shards: Int?
-    @Option(help: "This process's shard, 0-based (not built yet).")
+    @Option(help: "Write only this shard (0-based) of --shards: N processes write the files one process with --shards N writes.")
     var shardIndex: Int?
     @Option(help: "Worker threads (both modes run on one for now; the output never depends on it).")
     var threads: Int?
@@ -69,8 +69,16 @@ struct PretrainingDataCommand: ParsableCommand {
         guard PretrainingWriter.Format(rawValue: outputFormat) != nil else {
             throw ValidationError("--format takes tfrecord or jsonl, got \(outputFormat)")
         }
-        for (given, flag) in [(noNsp, "--no-nsp"), (shards != nil || shardIndex != nil, "--shards/--shard-index")] where given {
-            throw ValidationError("\(flag) is not built yet")
+        if noNsp { throw ValidationError("--no-nsp is not built yet") }
+        if let shards {
+            guard shards >= 1 else { throw ValidationError("--shards must be at least 1, got \(shards)") }
+            if reference != nil { throw ValidationError("--shards applies to the streaming mode; Google's script writes one stream (drop --reference google)") }
+            if output.contains(",") { throw ValidationError("--shards names its files from one --output path (PATH-00000-of-0000N...); give one path") }
+            if let shardIndex, !(0..<shards).contains(shardIndex) {
+                throw ValidationError("--shard-index must be in 0..<\(shards), got \(shardIndex)")
+            }
+        } else if shardIndex != nil {
+            throw ValidationError("--shard-index needs --shards")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input.isEmpty { throw ValidationError("--input needs at least one file or folder") }
@@ -90,32 +98,54 @@ struct PretrainingDataCommand: ParsableCommand {
         let tokenizer = try GoogleDocumentReader.googleTokenizer(vocabulary: vocabulary, cased: cased, normalizer: normalizer)
         let files = try GoogleDocumentReader.inputFiles(input)
         let reader = GoogleDocumentReader(tokenizer: tokenizer, splitSentences: splitSentences)
-        let paths = output.split(separator: ",").map(String.init)
-        let writer = try PretrainingWriter(
-            paths: paths, format: PretrainingWriter.Format(rawValue: outputFormat) ?? .tfrecord,
-            maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
-        var documents = 0, sentences = 0, tokens = 0
+        let outputKind = PretrainingWriter.Format(rawValue: outputFormat) ?? .tfrecord
+        var documents = 0, sentences = 0, tokens = 0, written = 0, fileCount = 0
         if reference != nil {
+            let paths = output.split(separator: ",").map(String.init)
+            let writer = try PretrainingWriter(
+                paths: paths, format: outputKind, maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
             let all = try reader.documents(paths: files)
             guard !all.isEmpty else { throw MaskedLMError.emptyCorpus(paths: input) }
             for instance in try GoogleReference(vocabulary: vocabulary, configuration: configuration).makeInstances(documents: all) {
                 try writer.write(instance)
             }
+            try writer.finish()
             documents = all.count
             sentences = all.reduce(0) { $0 + $1.count }
             tokens = all.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+            written = writer.count
+            fileCount = paths.count
         } else {
-            var generator = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration)
+            // Shard s of n: its own generator and file; documents are dealt by their index in the input.
+            let n = shards ?? 1
+            let mine = shardIndex.map { [$0] } ?? Array(0..<n)
+            var generators: [Int: StreamingPretraining] = [:]
+            var writers: [Int: PretrainingWriter] = [:]
+            for s in mine {
+                generators[s] = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, shard: s)
+                let paths = shards == nil ? output.split(separator: ",").map(String.init) : [Self.shardPath(output, s, n)]
+                writers[s] = try PretrainingWriter(
+                    paths: paths, format: outputKind, maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
+                fileCount += paths.count
+            }
+            var index = 0
             let statistics = try DocumentStream(reader: reader).forEachDocument(paths: files) { document in
+                defer { index += 1 }
+                let s = index % n
+                guard let writer = writers[s] else { return }
                 tokens += document.reduce(0) { $0 + $1.count }
-                try generator.add(document) { try writer.write($0) }
+                sentences += document.count
+                documents += 1
+                try generators[s]?.add(document, index: index) { try writer.write($0) }
             }
             guard statistics.documents > 0 else { throw MaskedLMError.emptyCorpus(paths: input) }
-            try generator.finish { try writer.write($0) }
-            documents = statistics.documents
-            sentences = statistics.sentences
+            for s in mine {
+                guard let writer = writers[s] else { continue }
+                try generators[s]?.finish { try writer.write($0) }
+                try writer.finish()
+                written += writer.count
+            }
         }
-        try writer.finish()
 
         guard !quiet else { return }
         let seconds = (ContinuousClock.now - started).seconds
@@ -125,9 +155,20 @@ struct PretrainingDataCommand: ParsableCommand {
         let mb = Double(inputBytes) / 1e6
         printError(
             "pretraining-data: \(documents) documents, \(sentences) sentences, \(tokens) tokens, "
-                + "\(writer.count) instances written to \(paths.count) file(s), "
+                + "\(written) instances written to \(fileCount) file(s), "
                 + "\(format(mb, 2)) MB in \(format(seconds, 3)) s = \(format(mb / max(seconds, 1e-9), 2)) MB/s, "
                 + (reference != nil ? "reference google" : "streaming"))
+    }
+
+    /// Shard `index` of `count`'s file: `train.tfrecord` becomes `train-00001-of-00004.tfrecord`.
+    static func shardPath(_ path: String, _ index: Int, _ count: Int) -> String {
+        func five(_ n: Int) -> String { let d = String(n); return String(repeating: "0", count: max(0, 5 - d.count)) + d }
+        let tag = "-\(five(index))-of-\(five(count))"
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        if let dot = path[slash...].lastIndex(of: "."), dot != slash {
+            return String(path[..<dot]) + tag + String(path[dot...])
+        }
+        return path + tag
     }
 
     /// `--vocab` as a file: a folder's vocab.txt, else its tokenizer.json.

@@ -114,6 +114,36 @@ import Testing
         #expect(first.split(separator: UInt8(ascii: "\n")).count > 150)
     }
 
+    /// Three processes with --shard-index write byte for byte the three files one process with --shards 3
+    /// writes; together they hold every document's instances once (as many as one unsharded run makes).
+    @Test func shardsFromSeparateProcessesEqualOneProcess() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["pretraining-data", "--vocab", CLI.vocab, "--input", Self.input, "--format", "jsonl", "--dupe-factor", "2", "--quiet"]
+        let together = dir.appendingPathComponent("all/train.jsonl")
+        try FileManager.default.createDirectory(at: together.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let r = try CLI.run(base + ["--output", together.path, "--shards", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var lines = 0
+        for i in 0..<3 {
+            let apart = dir.appendingPathComponent("shard\(i)/train.jsonl")
+            try FileManager.default.createDirectory(at: apart.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let ri = try CLI.run(base + ["--output", apart.path, "--shards", "3", "--shard-index", String(i)])
+            #expect(ri.status == 0, "\(ri.stderr)")
+            let name = "train-0000\(i)-of-00003.jsonl"
+            let one = try Data(contentsOf: together.deletingLastPathComponent().appendingPathComponent(name))
+            let other = try Data(contentsOf: apart.deletingLastPathComponent().appendingPathComponent(name))
+            #expect(one == other && !one.isEmpty, "shard \(i)")
+            lines += one.split(separator: UInt8(ascii: "\n")).count
+        }
+        let whole = dir.appendingPathComponent("whole.jsonl")
+        #expect(try CLI.run(base + ["--output", whole.path]).status == 0)
+        let unsharded = try Data(contentsOf: whole).split(separator: UInt8(ascii: "\n")).count
+        #expect(abs(lines - unsharded) * 10 < unsharded, "sharded \(lines) vs unsharded \(unsharded) instances")
+        let bad = try CLI.run(base + ["--output", whole.path, "--shards", "3", "--shard-index", "3"])
+        #expect(bad.stderr.hasPrefix("Error: --shard-index must be in 0..<3, got 3\n"))
+    }
+
     @Test func invalidUTF8NamesFileLineAndOffsetAndKeepsTheOldOutput() throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
