@@ -47,7 +47,6 @@ public struct StreamingPretraining {
     private var poolTokenCount = 0
     private var buffer: [PretrainingInstance] = []
     private var shuffleRNG: SplitMix64
-    private var scratch: [PretrainingInstance] = []
     /// Documents added so far.
     public private(set) var documentCount = 0
 
@@ -67,10 +66,53 @@ public struct StreamingPretraining {
         _ document: GoogleReference.Document, index: Int? = nil, emit: (PretrainingInstance) throws -> Void
     ) rethrows {
         guard !document.isEmpty else { return }
+        let made = instances(of: document, index: index ?? documentCount, window: pool[poolStart...])
+        try push(made, emit: emit)
+        admit(document)
+        documentCount += 1
+    }
+
+    /// Adds documents (with their indices in the input) on `threads` threads: the windows are worked out in
+    /// order first, the instances made in parallel, then buffered in order, so the output is the one `add` gives
+    /// document by document, whatever the thread count.
+    public mutating func add(
+        batch: [(document: GoogleReference.Document, index: Int)], threads: Int, emit: (PretrainingInstance) throws -> Void
+    ) throws {
+        let batch = batch.filter { !$0.document.isEmpty }
+        guard !batch.isEmpty else { return }
+        // The window of batch document k is combined[starts[k] ..< base + k], as admit() would leave it.
+        let combined = Array(pool[poolStart...]) + batch.map(\.document)
+        let base = pool.count - poolStart
+        var start = 0
+        var tokens = poolTokenCount
+        var starts: [Int] = []
+        starts.reserveCapacity(batch.count)
+        for k in batch.indices {
+            starts.append(start)
+            let end = base + k + 1  // after admitting document k
+            tokens += Self.tokenCount(batch[k].document)
+            while end - start > bounds.poolDocuments || (tokens > bounds.poolTokens && end - start > 1) {
+                tokens -= Self.tokenCount(combined[start])
+                start += 1
+            }
+        }
+        let generator = self  // the closure runs on other threads: it reads a copy, never the state changed below
+        let made = try OrderedParallel.map(batch, threads: threads) { k, item in
+            generator.instances(of: item.document, index: item.index, window: combined[starts[k]..<(base + k)])
+        }
+        for (k, instances) in made.enumerated() {
+            try push(instances, emit: emit)
+            admit(batch[k].document)
+            documentCount += 1
+        }
+    }
+
+    /// Every pass of one document, each with its own generator keyed by the seed, `index` and the pass; random
+    /// next segments come from `window`. Depends on nothing else.
+    func instances(of document: GoogleReference.Document, index: Int, window: ArraySlice<GoogleReference.Document>) -> [PretrainingInstance] {
         let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
-        let index = UInt64(index ?? documentCount)
-        let window = pool[poolStart...]
-        scratch.removeAll(keepingCapacity: true)
+        let index = UInt64(index)
+        var made: [PretrainingInstance] = []
         for pass in 0..<reference.configuration.dupeFactor {
             var rng = PythonRandom(key: [
                 UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
@@ -79,9 +121,14 @@ public struct StreamingPretraining {
             // The window's documents are numbered 0..<count; the current one comes last.
             reference.appendInstances(
                 from: document, index: window.count, documentCount: window.count + 1,
-                document: { window[window.startIndex + $0] }, rng: &rng, to: &scratch)
+                document: { window[window.startIndex + $0] }, rng: &rng, to: &made)
         }
-        for instance in scratch {
+        return made
+    }
+
+    /// Puts instances into the shuffle buffer, handing on a random one for each that finds it full.
+    private mutating func push(_ instances: [PretrainingInstance], emit: (PretrainingInstance) throws -> Void) rethrows {
+        for instance in instances {
             if buffer.count < bounds.shuffleBuffer {
                 buffer.append(instance)
             } else {
@@ -90,9 +137,9 @@ public struct StreamingPretraining {
                 buffer[j] = instance
             }
         }
-        admit(document)
-        documentCount += 1
     }
+
+    private static func tokenCount(_ document: GoogleReference.Document) -> Int { document.reduce(0) { $0 + $1.count } }
 
     /// Shuffles what the buffer holds and hands it all on.
     public mutating func finish(emit: (PretrainingInstance) throws -> Void) rethrows {
@@ -108,9 +155,9 @@ public struct StreamingPretraining {
     /// Adds a document to the random-next window, dropping the oldest beyond the bounds.
     private mutating func admit(_ document: GoogleReference.Document) {
         pool.append(document)
-        poolTokenCount += document.reduce(0) { $0 + $1.count }
+        poolTokenCount += Self.tokenCount(document)
         while pool.count - poolStart > bounds.poolDocuments || (poolTokenCount > bounds.poolTokens && pool.count - poolStart > 1) {
-            poolTokenCount -= pool[poolStart].reduce(0) { $0 + $1.count }
+            poolTokenCount -= Self.tokenCount(pool[poolStart])
             pool[poolStart] = []
             poolStart += 1
         }

@@ -59,7 +59,7 @@ struct PretrainingDataCommand: ParsableCommand {
     var shards: Int?
     @Option(help: "Write only this shard (0-based) of --shards: N processes write the files one process with --shards N writes.")
     var shardIndex: Int?
-    @Option(help: "Worker threads (both modes run on one for now; the output never depends on it).")
+    @Option(help: "Worker threads for the streaming mode (default: all cores; the output never depends on it). The --reference google mode runs on one.")
     var threads: Int?
     @Flag(help: "Print no summary.")
     var quiet = false
@@ -129,14 +129,22 @@ struct PretrainingDataCommand: ParsableCommand {
                 fileCount += paths.count
             }
             var index = 0
-            let statistics = try DocumentStream(reader: reader).forEachDocument(paths: files) { document in
-                defer { index += 1 }
-                let s = index % n
-                guard let writer = writers[s] else { return }
-                tokens += document.reduce(0) { $0 + $1.count }
-                sentences += document.count
-                documents += 1
-                try generators[s]?.add(document, index: index) { try writer.write($0) }
+            let workers = threads ?? Machine.activeProcessorCount
+            let statistics = try DocumentStream(reader: reader).forEachDocumentBatch(paths: files, threads: workers) { batch in
+                var dealt = [[(document: GoogleReference.Document, index: Int)]](repeating: [], count: n)
+                for document in batch {
+                    if writers[index % n] != nil {
+                        dealt[index % n].append((document, index))
+                        tokens += document.reduce(0) { $0 + $1.count }
+                        sentences += document.count
+                        documents += 1
+                    }
+                    index += 1
+                }
+                for s in mine where !dealt[s].isEmpty {
+                    guard let writer = writers[s] else { continue }
+                    try generators[s]?.add(batch: dealt[s], threads: workers) { try writer.write($0) }
+                }
             }
             guard statistics.documents > 0 else { throw MaskedLMError.emptyCorpus(paths: input) }
             for s in mine {

@@ -77,6 +77,43 @@ import WordPiece
         #expect(abs(s.kept / s.masked - 0.1) < 0.02)
     }
 
+    /// Batches tokenized on several threads are the documents the one-by-one reader gives.
+    @Test(arguments: [1, 2, 3])
+    func batchesOnThreadsReadTheSameDocuments(threads: Int) throws {
+        let reader = try Self.reader()
+        var one: [GoogleReference.Document] = []
+        _ = try DocumentStream(reader: reader).forEachDocument(paths: [Self.input, Self.input]) { one.append($0) }
+        var batched: [GoogleReference.Document] = []
+        let statistics = try DocumentStream(reader: reader, blockSize: 97).forEachDocumentBatch(paths: [Self.input, Self.input], threads: threads) {
+            batched += $0
+        }
+        #expect(batched == one)
+        #expect(statistics.documents == 21 && statistics.sentences == 432)  // the two copies join at the file boundary
+    }
+
+    /// Adding documents in batches on 1, 2 or 4 threads gives the instances of adding them one by one, also
+    /// when the window (3 documents, 400 tokens) slides inside a batch.
+    @Test func batchAddEqualsOneByOne() throws {
+        let configuration = PretrainingConfiguration(maxSeqLength: 32, maxPredictionsPerSeq: 5, dupeFactor: 2, seed: 17)
+        let bounds = StreamingPretraining.Bounds(poolDocuments: 3, poolTokens: 400, shuffleBuffer: 40)
+        let vocabulary = try Repo.realVocabulary()
+        let documents = try Self.reader().documents(paths: [Self.input])
+        var single = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, bounds: bounds)
+        var expected: [PretrainingInstance] = []
+        for (k, document) in documents.enumerated() { single.add(document, index: 10 * k) { expected.append($0) } }
+        single.finish { expected.append($0) }
+        for threads in [1, 2, 4] {
+            var generator = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, bounds: bounds)
+            var got: [PretrainingInstance] = []
+            let items = documents.enumerated().map { (document: $0.element, index: 10 * $0.offset) }
+            for start in stride(from: 0, to: items.count, by: 4) {
+                try generator.add(batch: Array(items[start..<min(items.count, start + 4)]), threads: threads) { got.append($0) }
+            }
+            generator.finish { got.append($0) }
+            #expect(got == expected, "\(threads) thread(s)")
+        }
+    }
+
     /// The random-next window never holds more than its bounds: with a window of one document, random segments
     /// of document k come from document k - 1 (or, for the first, from itself).
     @Test func windowOfOneDocument() throws {
