@@ -47,14 +47,28 @@ public struct StreamingPretraining {
     private var poolTokenCount = 0
     private var buffer: [PretrainingInstance] = []
     private var shuffleRNG: SplitMix64
+    /// Whether instances are RoBERTa's FULL-SENTENCES packs instead of Google's segment pairs.
+    public let fullSentences: Bool
+    private var pack: [Int32] = []
+    private var packCount = 0
     /// Documents added so far.
     public private(set) var documentCount = 0
 
     /// A generator for `configuration` (its seed, lengths and probabilities) over `vocabulary`; `shard` keys the
     /// shuffle buffer's generator, so that each shard of a sharded run shuffles differently.
-    public init(vocabulary: Vocabulary, configuration: PretrainingConfiguration, bounds: Bounds = Bounds(), shard: Int = 0) throws {
+    ///
+    /// With `fullSentences` (`--no-nsp`), instances are RoBERTa's FULL-SENTENCES inputs instead: whole sentences
+    /// packed in input order into `[CLS] … [SEP]` of at most `maxSeqLength` tokens, running on across documents
+    /// with a `[SEP]` between two documents, a sentence longer than a pack cut to fit; one segment, no
+    /// next-sentence label (0); each pack masked `dupeFactor` times as Google masks, with generators keyed by the
+    /// seed, the pack's number and the pass.
+    public init(
+        vocabulary: Vocabulary, configuration: PretrainingConfiguration, bounds: Bounds = Bounds(), shard: Int = 0,
+        fullSentences: Bool = false
+    ) throws {
         reference = try GoogleReference(vocabulary: vocabulary, configuration: configuration)
         self.bounds = bounds
+        self.fullSentences = fullSentences
         var mix = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
         shuffleRNG = SplitMix64(seed: mix.next() ^ UInt64(shard))
     }
@@ -66,6 +80,11 @@ public struct StreamingPretraining {
         _ document: GoogleReference.Document, index: Int? = nil, emit: (PretrainingInstance) throws -> Void
     ) rethrows {
         guard !document.isEmpty else { return }
+        if fullSentences {
+            try packSentences(of: document, emit: emit)
+            documentCount += 1
+            return
+        }
         let made = instances(of: document, index: index ?? documentCount, window: pool[poolStart...])
         try push(made, emit: emit)
         admit(document)
@@ -80,6 +99,10 @@ public struct StreamingPretraining {
     ) throws {
         let batch = batch.filter { !$0.document.isEmpty }
         guard !batch.isEmpty else { return }
+        if fullSentences {  // packing is sequential and cheap; the batch's tokenization was the parallel part
+            for item in batch { try add(item.document, index: item.index, emit: emit) }
+            return
+        }
         // The window of batch document k is combined[starts[k] ..< base + k], as admit() would leave it.
         let combined = Array(pool[poolStart...]) + batch.map(\.document)
         let base = pool.count - poolStart
@@ -139,10 +162,45 @@ public struct StreamingPretraining {
         }
     }
 
+    /// Adds a document's sentences to the current pack, closing packs as they fill; a `[SEP]` marks the end of
+    /// the document when there is room for it.
+    private mutating func packSentences(of document: GoogleReference.Document, emit: (PretrainingInstance) throws -> Void) rethrows {
+        let room = reference.configuration.maxSeqLength - 2
+        for sentence in document {
+            if !pack.isEmpty && pack.count + sentence.count > room { try closePack(emit: emit) }
+            pack += sentence.prefix(room)
+        }
+        if pack.count + 1 > room {
+            try closePack(emit: emit)
+        } else if !pack.isEmpty {
+            pack.append(reference.sepID)
+        }
+    }
+
+    /// Masks the current pack `dupeFactor` times into the shuffle buffer and starts a new one.
+    private mutating func closePack(emit: (PretrainingInstance) throws -> Void) rethrows {
+        if pack.last == reference.sepID { pack.removeLast() }  // a document separator at the very end is the final [SEP]
+        let tokens = [reference.clsID] + pack + [reference.sepID]
+        let segments = [Int32](repeating: 0, count: tokens.count)
+        let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
+        var made: [PretrainingInstance] = []
+        for pass in 0..<reference.configuration.dupeFactor {
+            var rng = PythonRandom(key: [
+                UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
+                UInt32(truncatingIfNeeded: packCount), UInt32(truncatingIfNeeded: packCount >> 32), UInt32(pass), 0x5041_434B,
+            ])
+            made.append(reference.maskedPredictions(tokens: tokens, segmentIDs: segments, isRandomNext: false, rng: &rng))
+        }
+        try push(made, emit: emit)
+        pack.removeAll(keepingCapacity: true)
+        packCount += 1
+    }
+
     private static func tokenCount(_ document: GoogleReference.Document) -> Int { document.reduce(0) { $0 + $1.count } }
 
     /// Shuffles what the buffer holds and hands it all on.
     public mutating func finish(emit: (PretrainingInstance) throws -> Void) rethrows {
+        if fullSentences && !pack.isEmpty { try closePack(emit: emit) }
         var i = buffer.count - 1
         while i >= 1 {
             buffer.swapAt(i, DynamicMasking.uniform(below: i + 1, using: &shuffleRNG))

@@ -47,7 +47,7 @@ struct PretrainingDataCommand: ParsableCommand {
     var shortSeqProb = 0.1
     @Flag(help: "Mask whole words (a word's ## pieces together), as google-research/bert's --do_whole_word_mask.")
     var wholeWordMask = false
-    @Flag(help: "RoBERTa-style packing without next-sentence pairs (not built yet).")
+    @Flag(help: "RoBERTa's FULL-SENTENCES packing without next-sentence pairs (streaming mode): whole sentences packed up to --max-seq-length, across documents.")
     var noNsp = false
     @Flag(help: "Each line is a paragraph: split it into sentences with ICU's sentence rules (not in Google's script).")
     var splitSentences = false
@@ -69,7 +69,9 @@ struct PretrainingDataCommand: ParsableCommand {
         guard PretrainingWriter.Format(rawValue: outputFormat) != nil else {
             throw ValidationError("--format takes tfrecord or jsonl, got \(outputFormat)")
         }
-        if noNsp { throw ValidationError("--no-nsp is not built yet") }
+        if noNsp && reference != nil {
+            throw ValidationError("--no-nsp applies to the streaming mode; Google's script has no such option (drop --reference google)")
+        }
         if let shards {
             guard shards >= 1 else { throw ValidationError("--shards must be at least 1, got \(shards)") }
             if reference != nil { throw ValidationError("--shards applies to the streaming mode; Google's script writes one stream (drop --reference google)") }
@@ -122,7 +124,7 @@ struct PretrainingDataCommand: ParsableCommand {
             var generators: [Int: StreamingPretraining] = [:]
             var writers: [Int: PretrainingWriter] = [:]
             for s in mine {
-                generators[s] = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, shard: s)
+                generators[s] = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, shard: s, fullSentences: noNsp)
                 let paths = shards == nil ? output.split(separator: ",").map(String.init) : [Self.shardPath(output, s, n)]
                 writers[s] = try PretrainingWriter(
                     paths: paths, format: outputKind, maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)

@@ -144,6 +144,29 @@ import Testing
         #expect(bad.stderr.hasPrefix("Error: --shard-index must be in 0..<3, got 3\n"))
     }
 
+    /// --no-nsp packs full sentences: one segment, label 0 everywhere; 1 thread writes what 2 threads write.
+    @Test func noNspPacksFullSentences() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var outputs: [Data] = []
+        for threads in ["1", "2"] {
+            let out = dir.appendingPathComponent("nsp\(threads).jsonl").path
+            let r = try CLI.run(["pretraining-data", "--vocab", CLI.vocab, "--input", Self.input, "--output", out, "--format", "jsonl", "--no-nsp", "--dupe-factor", "2", "--quiet", "--threads", threads])
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        #expect(outputs[0] == outputs[1])
+        let text = String(decoding: outputs[0], as: UTF8.self)
+        #expect(!text.isEmpty && !text.contains("\"next_sentence_labels\":[1]"))
+        for line in text.split(separator: "\n") {
+            #expect(line.hasSuffix("\"next_sentence_labels\":[0]}"))
+            let segments = line.components(separatedBy: "\"segment_ids\":[")[1].components(separatedBy: "]")[0]
+            #expect(!segments.contains("1"))
+        }
+        let refused = try CLI.run(["pretraining-data", "--vocab", CLI.vocab, "--input", Self.input, "--output", "/dev/null", "--no-nsp", "--reference", "google"])
+        #expect(refused.stderr.hasPrefix("Error: --no-nsp applies to the streaming mode; Google's script has no such option (drop --reference google)\n"))
+    }
+
     @Test func invalidUTF8NamesFileLineAndOffsetAndKeepsTheOldOutput() throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -161,9 +184,6 @@ import Testing
 
     @Test func optionErrorsSayWhatToDo() throws {
         let base = ["pretraining-data", "--vocab", CLI.vocab, "--input", Self.input, "--output", "/dev/null"]
-        let nsp = try CLI.run(base + ["--reference", "google", "--no-nsp"])
-        #expect(nsp.status == 64)
-        #expect(nsp.stderr.hasPrefix("Error: --no-nsp is not built yet\n"))
         let reference = try CLI.run(base + ["--reference", "bert"])
         #expect(reference.stderr.hasPrefix("Error: --reference takes google, got bert\n"))
         let short = try CLI.run(base + ["--reference", "google", "--max-seq-length", "4"])

@@ -114,6 +114,35 @@ import WordPiece
         }
     }
 
+    /// FULL-SENTENCES packs: [CLS] … [SEP] within the length, one segment, no NSP label, and (masks undone)
+    /// every sentence's tokens exactly once, cut to the pack size, with a [SEP] between documents inside packs.
+    @Test func fullSentencePacksHoldEverySentenceOnce() throws {
+        let vocabulary = try Repo.realVocabulary()
+        let configuration = PretrainingConfiguration(maxSeqLength: 64, maxPredictionsPerSeq: 10, dupeFactor: 1, seed: 4)
+        let documents = try Self.reader().documents(paths: [Self.input])
+        var generator = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, fullSentences: true)
+        var packs: [PretrainingInstance] = []
+        for document in documents { generator.add(document) { packs.append($0) } }
+        generator.finish { packs.append($0) }
+        let cls = try #require(vocabulary.id(of: "[CLS]")), sep = try #require(vocabulary.id(of: "[SEP]"))
+        var restoredTokens = 0
+        var innerSeparators = 0
+        for pack in packs {
+            #expect(pack.tokenIDs.first == cls && pack.tokenIDs.last == sep && pack.tokenIDs.count <= 64)
+            #expect(pack.segmentIDs.allSatisfy { $0 == 0 } && !pack.isRandomNext)
+            #expect(pack.maskedLMPositions.count == min(10, max(1, Int((Double(pack.tokenIDs.count) * 0.15).rounded(.toNearestOrEven)))))
+            var original = pack.tokenIDs
+            for (p, label) in zip(pack.maskedLMPositions, pack.maskedLMLabels) { original[Int(p)] = label }
+            let body = original.dropFirst().dropLast()
+            innerSeparators += body.filter { $0 == sep }.count
+            restoredTokens += body.filter { $0 != sep }.count
+        }
+        let expected = documents.reduce(0) { $0 + $1.reduce(0) { $0 + min($1.count, 62) } }
+        #expect(restoredTokens == expected)
+        #expect(innerSeparators >= 1 && innerSeparators <= documents.count - 1)
+        #expect(packs.count >= expected / 62)
+    }
+
     /// The random-next window never holds more than its bounds: with a window of one document, random segments
     /// of document k come from document k - 1 (or, for the first, from itself).
     @Test func windowOfOneDocument() throws {
