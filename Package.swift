@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NativeEncoder", targets: ["NativeEncoder"]),
         .library(name: "LineIO", targets: ["LineIO"]),
         .library(name: "InputEncoding", targets: ["InputEncoding"]),
+        .library(name: "MaskedLM", targets: ["MaskedLM"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
@@ -60,12 +61,15 @@ let package = Package(
         // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
         // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).
         .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),
+        // Masked-LM pretraining instances (Google's create_pretraining_data.py, reproduced draw for draw with
+        // PythonRandom) and their TFRecord writer (InputEncoding's framing). No BLAS.
+        .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "TextNormalization", "WordPiece", "InputEncoding", "NativeEncoder", "LineIO", "BertKitSupport",
+                "TextNormalization", "WordPiece", "InputEncoding", "MaskedLM", "NativeEncoder", "LineIO", "BertKitSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,7 +80,11 @@ let package = Package(
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
         .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
+        // PythonRandom against CPython's streams (Fixtures/random).
+        .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
+        // Google-exact instances against Fixtures/pretraining goldens made by Google's own script.
+        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "InputEncoding", "WordPiece", "BertKitSupport"]),
         // Runs the built `bertkit` binary end to end.
         .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
     ],

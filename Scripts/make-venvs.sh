@@ -2,7 +2,9 @@
 # Creates the Python reference environments under .venv/ (git ignores it):
 #   .venv/ref   tokenizers==0.23.3 (golden ids, speed peer), torch==2.13.0+cpu + transformers (encoder parity)
 #   .venv/hazm  hazm (Persian normalizer peer; it pins an old numpy, so it lives alone)
-# Usage: Scripts/make-venvs.sh [ref|hazm|all]   (default: all). Idempotent.
+#   .venv/tf    tensorflow-cpu==2.21.0 + bert-tensorflow==1.0.4 (Google's create_pretraining_data.py, the
+#               masked-LM golden files and speed peer; TensorFlow pins its own numpy/protobuf, so it lives alone)
+# Usage: Scripts/make-venvs.sh [ref|hazm|tf|all]   (default: all). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -22,4 +24,7 @@ if [ "$which" = ref ] || [ "$which" = all ]; then
 fi
 if [ "$which" = hazm ] || [ "$which" = all ]; then
   make_env .venv/hazm "hazm==0.10.0"
+fi
+if [ "$which" = tf ] || [ "$which" = all ]; then
+  make_env .venv/tf "tensorflow-cpu==2.21.0" "bert-tensorflow==1.0.4" "tfrecord"
 fi

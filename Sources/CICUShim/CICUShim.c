@@ -65,3 +65,40 @@ int32_t bk_icu_codepage_table(const char *name, uint32_t *out) {
     ucnv_close(cnv);
     return 0;
 }
+
+// MARK: sentence boundaries
+
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+
+void *bk_icu_sentence_open(int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &status);
+    *error = (int32_t)status;
+    return U_FAILURE(status) ? NULL : bi;
+}
+
+int32_t bk_icu_sentence_breaks(void *handle, const uint8_t *src, int32_t len, int32_t *out, int32_t cap) {
+    UErrorCode status = U_ZERO_ERROR;
+    // A UText over the UTF-8 bytes: the iterator's native indices are then byte offsets.
+    UText text = UTEXT_INITIALIZER;
+    utext_openUTF8(&text, (const char *)src, len, &status);
+    if (U_FAILURE(status)) return -(int32_t)status;
+    UBreakIterator *bi = (UBreakIterator *)handle;
+    ubrk_setUText(bi, &text, &status);
+    if (U_FAILURE(status)) {
+        utext_close(&text);
+        return -(int32_t)status;
+    }
+    int32_t count = 0;
+    for (int32_t b = ubrk_following(bi, 0); b != UBRK_DONE; b = ubrk_next(bi)) {
+        if (count < cap) out[count] = b;
+        count++;
+    }
+    utext_close(&text);
+    return count;
+}
+
+void bk_icu_sentence_close(void *handle) {
+    ubrk_close((UBreakIterator *)handle);
+}

@@ -122,3 +122,50 @@ extension ICU {
         return table.map { $0 == 0xFFFF_FFFF ? nil : $0 }
     }
 }
+
+// MARK: - Sentence boundaries
+
+/// Splits text into sentences with ICU's sentence break iterator (Unicode UAX #29 rules, root locale: no
+/// abbreviation list, so "Mr. Smith" is two sentences). Holds one ICU iterator: use one per thread.
+///
+/// ```swift
+/// let splitter = try SentenceSplitter()
+/// try splitter.sentenceEnds(utf8: Array("Hi there. How are you?".utf8))   // [10, 22]
+/// ```
+public final class SentenceSplitter {
+    private let handle: UnsafeMutableRawPointer
+    private var ends: [Int32] = []
+
+    /// Opens the iterator.
+    public init() throws(NormalizationError) {
+        var error: Int32 = 0
+        guard let handle = bk_icu_sentence_open(&error) else {
+            throw .icuFailure(operation: "open a sentence break iterator", code: Int(error))
+        }
+        self.handle = handle
+    }
+
+    deinit { bk_icu_sentence_close(handle) }
+
+    /// The UTF-8 byte offsets where the sentences of well-formed UTF-8 `bytes` end, increasing, the last being
+    /// `bytes.count` (none for empty text). Each sentence keeps its trailing spaces, as ICU's boundaries do.
+    public func sentenceEnds(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(NormalizationError) -> [Int] {
+        guard bytes.count > 0 else { return [] }
+        precondition(bytes.count <= Int(Int32.max), "text over 2 GiB")
+        if ends.count < 16 { ends = [Int32](repeating: 0, count: 64) }
+        while true {
+            let capacity = Int32(ends.count)
+            let n = ends.withUnsafeMutableBufferPointer { out in
+                bk_icu_sentence_breaks(handle, bytes.baseAddress, Int32(bytes.count), out.baseAddress, capacity)
+            }
+            let count = try ICU.check(n, "find sentence boundaries")
+            if count <= ends.count { return ends[0..<count].map(Int.init) }
+            ends = [Int32](repeating: 0, count: count)
+        }
+    }
+
+    /// Array convenience for `sentenceEnds(utf8:)`.
+    public func sentenceEnds(utf8 bytes: [UInt8]) throws(NormalizationError) -> [Int] {
+        try bytes.withUnsafeBufferPointer { (p) throws(NormalizationError) -> [Int] in try sentenceEnds(utf8: p) }
+    }
+}

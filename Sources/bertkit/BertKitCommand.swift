@@ -5,7 +5,7 @@ import ArgumentParser
 struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
-        abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding.",
-        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
+        abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding, masked-LM pretraining data.",
+        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, PretrainingDataCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
     )
 }

@@ -57,6 +57,19 @@ int32_t bk_icu_joining_type(uint32_t cp);
 /// code point, or 0xFFFFFFFF where the byte is unmapped. Returns 0, or a negative ICU error.
 int32_t bk_icu_codepage_table(const char *name, uint32_t *out);
 
+// MARK: sentence boundaries (UAX #29 rules of ICU's root locale)
+
+/// Opens a sentence break iterator; returns an opaque handle, or NULL with *error set to ICU's error code.
+void *bk_icu_sentence_open(int32_t *error);
+
+/// Finds the sentence boundaries of well-formed UTF-8 src[0..<len] with an iterator from bk_icu_sentence_open:
+/// out receives the UTF-8 byte offsets where sentences end (the last is len), at most cap of them. Returns the
+/// number of boundaries (more than cap means out was too small: retry with that capacity), or -(ICU error code).
+int32_t bk_icu_sentence_breaks(void *handle, const uint8_t *src, int32_t len, int32_t *out, int32_t cap);
+
+/// Closes an iterator from bk_icu_sentence_open.
+void bk_icu_sentence_close(void *handle);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BertKitSupport
+import LineIO
+import TextNormalization
+
+/// Reads documents one at a time, by Google's rules (`GoogleDocumentReader.readLine`), from files read in 1 MiB
+/// blocks: memory is a block, the longest line and the current document, whatever the input size. A document
+/// runs on across files until a blank line, as in Google's reader.
+public struct DocumentStream {
+    /// Bytes and lines read.
+    public struct Statistics: Sendable, Equatable {
+        /// Input bytes.
+        public var bytes = 0
+        /// Input lines.
+        public var lines = 0
+        /// Sentences kept (with at least one token).
+        public var sentences = 0
+        /// Documents handed on.
+        public var documents = 0
+    }
+
+    /// Lines longer than this are refused (a file without newlines is not a corpus).
+    public static let maxLineBytes = 256 << 20
+
+    /// How lines become sentences.
+    public let reader: GoogleDocumentReader
+
+    /// Bytes read at a time.
+    let blockSize: Int
+
+    /// A stream over a configured reader.
+    public init(reader: GoogleDocumentReader) {
+        self.init(reader: reader, blockSize: 1 << 20)
+    }
+
+    /// A stream with a chosen block size (tests use tiny ones to cut lines across blocks).
+    init(reader: GoogleDocumentReader, blockSize: Int) {
+        self.reader = reader
+        self.blockSize = blockSize
+    }
+
+    /// Calls `body` with each document that has a sentence, in input order.
+    public func forEachDocument(
+        paths: [String], _ body: (GoogleReference.Document) throws -> Void
+    ) throws -> Statistics {
+        var statistics = Statistics()
+        let splitter = try reader.makeSplitter()
+        var document: GoogleReference.Document = []
+        var ids: [Int32] = []
+        func endDocument() throws {
+            guard !document.isEmpty else { return }
+            statistics.documents += 1
+            statistics.sentences += document.count
+            try body(document)
+            document = []
+        }
+        let (bytes, lines) = try scanLines(paths: paths) { line in
+            if try !reader.readLine(line, splitter: splitter, ids: &ids, into: &document) { try endDocument() }
+        }
+        statistics.bytes = bytes
+        statistics.lines = lines
+        try endDocument()
+        return statistics
+    }
+
+    /// Like `forEachDocument`, in batches of documents (about `threads` x 1 MiB of text each) tokenized on
+    /// `threads` threads: the same documents in the same order, whatever the thread count.
+    public func forEachDocumentBatch(
+        paths: [String], threads: Int, _ body: ([GoogleReference.Document]) throws -> Void
+    ) throws -> Statistics {
+        var statistics = Statistics()
+        let batchBytes = max(1, threads) << 20
+        var text: [UInt8] = []                   // the batch's non-blank lines
+        var raw: [[Range<Int>]] = []             // its documents, as line ranges in `text`
+        var current: [Range<Int>] = []
+        func flush() throws {
+            if !current.isEmpty {
+                raw.append(current)
+                current = []
+            }
+            guard !raw.isEmpty else { return }
+            let documents = try text.withUnsafeBufferPointer { bytes in
+                // The workers only read `text`, which stays put until the map returns.
+                let shared = UnsafeSendable(bytes)
+                let reader = self.reader
+                return try OrderedParallel.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
+                    state, _, lines -> GoogleReference.Document in
+                    var document: GoogleReference.Document = []
+                    for range in lines {
+                        _ = try reader.readLine(
+                            UnsafeBufferPointer(rebasing: shared.value[range]), splitter: state.0, ids: &state.1, into: &document)
+                    }
+                    return document
+                }
+            }.filter { !$0.isEmpty }
+            statistics.documents += documents.count
+            statistics.sentences += documents.reduce(0) { $0 + $1.count }
+            raw.removeAll(keepingCapacity: true)
+            text.removeAll(keepingCapacity: true)
+            if !documents.isEmpty { try body(documents) }
+        }
+        let (bytes, lines) = try scanLines(paths: paths) { line in
+            if GoogleDocumentReader.pythonStrip(String(decoding: line, as: UTF8.self)).isEmpty {
+                if !current.isEmpty {
+                    raw.append(current)
+                    current = []
+                    if text.count >= batchBytes { try flush() }
+                }
+            } else {
+                current.append(text.count..<(text.count + line.count))
+                text.append(contentsOf: line)
+            }
+        }
+        try flush()
+        statistics.bytes = bytes
+        statistics.lines = lines
+        return statistics
+    }
+
+    /// Reads the files in blocks and calls `line` with each line (without its `\n`), checked to be UTF-8;
+    /// returns the bytes and lines read.
+    private func scanLines(
+        paths: [String], _ line: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> (bytes: Int, lines: Int) {
+        var totalBytes = 0
+        var totalLines = 0
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            var pending: [UInt8] = []     // bytes of lines not yet complete, then the new block
+            var fileOffset = 0            // file offset of pending[0]
+            var number = 0
+            var atEnd = false
+            while !atEnd {
+                let old = pending.count
+                pending.append(contentsOf: repeatElement(0, count: blockSize))
+                var got = 0
+                while true {
+                    let n = pending.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, blockSize) }
+                    if n < 0 && errno == EINTR { continue }
+                    guard n >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
+                    got = n
+                    break
+                }
+                pending.removeSubrange((old + got)...)
+                atEnd = got == 0
+                totalBytes += got
+                var start = 0
+                try pending.withUnsafeBufferPointer { bytes in
+                    while start < bytes.count {
+                        var end = start
+                        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                        if end == bytes.count && !atEnd { break }   // an incomplete line: wait for more bytes
+                        number += 1
+                        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                        if let bad = UTF8Validation.firstInvalidByte(in: text) {
+                            throw MaskedLMError.invalidUTF8(path: path, line: number, byteOffset: fileOffset + start + bad)
+                        }
+                        try line(text)
+                        start = end + 1
+                    }
+                }
+                let consumed = min(start, pending.count)
+                pending.removeSubrange(0..<consumed)
+                fileOffset += consumed
+                if pending.count > Self.maxLineBytes {
+                    throw MaskedLMError.lineTooLong(path: path, line: number + 1, limit: Self.maxLineBytes)
+                }
+            }
+            totalLines += number
+        }
+        return (totalBytes, totalLines)
+    }
+}
