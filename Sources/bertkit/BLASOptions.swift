@@ -32,6 +32,14 @@ struct BLASOptions: ParsableArguments {
         return "\(BLAS.corename) (\(why)); encoder kernels \(BLAS.encoderKernels)"
     }
 
+    /// Prints the kernel report (`KernelReport`) on standard error, each line prefixed with the command's name;
+    /// `quiet` silences the report but not its warnings. Loads OpenBLAS.
+    func printKernelReport(command: String, quiet: Bool) {
+        let report = KernelReport.current
+        if !quiet { for line in report.lines { printError("\(command): \(line)") } }
+        for warning in report.warnings { printError("\(command): \(warning)") }
+    }
+
     func validate() throws {
         guard OpenBLASCoreRequest(argument: blasCoretype) != nil else {
             throw ValidationError("--blas-coretype must be env, auto, openblas or an OpenBLAS core name such as Haswell")

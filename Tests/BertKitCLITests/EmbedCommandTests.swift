@@ -3,7 +3,7 @@ import Testing
 
 /// `bertkit embed` end to end against sentence-transformers-style mean pooling from PyTorch
 /// (Fixtures/encoder/embed.json, Scripts/golden/encoder.py): fa/pt/en lines through the real tokenizer.
-@Suite struct EmbedCommandTests {
+@Suite(.needsAssets) struct EmbedCommandTests {
     static let model = CLI.root.appendingPathComponent(".assets/minilm").path
     static let fixtures = CLI.root.appendingPathComponent("Fixtures/encoder")
 
@@ -31,17 +31,49 @@ import Testing
             let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--blas-coretype", policy], stdin: stdin,
                                 environment: ["OPENBLAS_CORETYPE": variable])
             #expect(r.status == 0, "\(r.stderr)")
-            let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: OpenBLAS ") })
+            let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: openblas: ") })
             return (String(line), try #require(try Self.vectors(r.text).first))
         }
         let core = Self.expectedCPUIDCore
         let pinned = try run("env", "Haswell"), named = try run("Haswell", nil), auto = try run("auto", "Haswell"), unset = try run("env", nil)
-        #expect(pinned.kernels.hasPrefix("embed: OpenBLAS Haswell (OPENBLAS_CORETYPE=Haswell set in the environment (an explicit choice, kept));"))
-        #expect(named.kernels.hasPrefix("embed: OpenBLAS Haswell (--blas-coretype Haswell (an explicit choice, kept));"))
-        #expect(auto.kernels.hasPrefix("embed: OpenBLAS \(core) (--blas-coretype auto instead of OPENBLAS_CORETYPE=Haswell: from CPUID, "))
-        #expect(unset.kernels.hasPrefix("embed: OpenBLAS \(core) (OPENBLAS_CORETYPE unset: from CPUID, "))
+        let compared = core == "Haswell" ? "" : "; from CPUID it would be \(core)"
+        #expect(pinned.kernels.hasPrefix("embed: openblas: Haswell kernels (OpenBLAS "))
+        #expect(pinned.kernels.hasSuffix("): OPENBLAS_CORETYPE=Haswell set in the environment (an explicit choice, kept)\(compared)"))
+        #expect(named.kernels.hasSuffix("): --blas-coretype Haswell (an explicit choice, kept)\(compared)"))
+        #expect(auto.kernels.hasPrefix("embed: openblas: \(core) kernels ("))
+        #expect(auto.kernels.contains("): --blas-coretype auto instead of OPENBLAS_CORETYPE=Haswell: from CPUID, "))
+        #expect(unset.kernels.contains("\(core) kernels (OpenBLAS ") && unset.kernels.contains("): OPENBLAS_CORETYPE unset: from CPUID, "))
         for other in [named.vector, auto.vector, unset.vector] {
             #expect(zip(pinned.vector, other).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
+        }
+    }
+
+    /// The report's three lines come first on standard error, in order; --quiet drops them.
+    @Test func kernelReportLines() throws {
+        let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1"], stdin: Data("ok\n".utf8), environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        try #require(lines.count >= 4, "\(r.stderr)")
+        #expect(lines[0].hasPrefix("embed: cpu: "))
+        #expect(lines[0].contains(Self.expectedCPUIDCore == "SkylakeX" ? " AVX2 FMA AVX-512(F DQ BW VL" : " AVX"))
+        #expect(lines[1].hasPrefix("embed: openblas: Haswell kernels (OpenBLAS "))
+        #expect(lines[2].hasPrefix("embed: encoder kernels: "))
+        #expect(lines[3] == "embed: 1 worker thread(s)")
+        #expect(!r.stderr.contains("warning"))
+        let quiet = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--quiet"], stdin: Data("ok\n".utf8))
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    /// SSE kernels on a CPU with AVX2 or AVX-512 print a warning, also with --quiet (the user's choice is still obeyed).
+    @Test func genericKernelsWarn() throws {
+        let core = Self.expectedCPUIDCore
+        let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--quiet"], stdin: Data("ok\n".utf8),
+                            environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        #expect(r.status == 0)
+        if core == "SkylakeX" || core == "Haswell" {
+            let cpu = core == "SkylakeX" ? "AVX-512" : "AVX2"
+            #expect(r.stderr == "embed: warning: OpenBLAS runs generic SSE kernels (Prescott) on a CPU with \(cpu): matrix products run several times slower; unset OPENBLAS_CORETYPE or pass --blas-coretype auto (\(core))\n")
+        } else {
+            #expect(r.stderr.isEmpty)
         }
     }
 
