@@ -51,16 +51,6 @@ public enum BLAS {
         return nil
     }
 
-    /// Whether OpenBLAS runs AVX-512 kernels (its SkylakeX, Cooperlake and SapphireRapids families).
-    public static var usesAVX512: Bool {
-        ["skylakex", "cooperlake", "sapphirerapids"].contains(corename.lowercased())
-    }
-
-    /// The instruction set of the encoder's own attention kernels with default settings: AVX-512 exactly when
-    /// OpenBLAS's kernels are AVX-512 (and the CPU has it), so a user's `OPENBLAS_CORETYPE` binds the whole
-    /// encoder; else AVX2+FMA where the CPU has it.
-    public static var encoderKernels: String { String(cString: bk_attention_isa(usesAVX512 ? 1 : 0)) }
-
     /// The choice the last `selectCoreType` made (nil before any).
     public static var coreChoice: OpenBLASCoreChoice? { selectionState.withLock { $0 } }
 

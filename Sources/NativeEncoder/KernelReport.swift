@@ -33,9 +33,9 @@ public struct KernelReport: Sendable, Hashable {
 
     /// This process: CPUID, the applied choice, OpenBLAS's corename and release (loads OpenBLAS).
     public static var current: KernelReport {
-        let override = ProcessInfo.processInfo.environment["BERTKIT_KERNELS"].flatMap { $0.isEmpty ? nil : $0 }
+        let override = ProcessInfo.processInfo.environment[EncoderKernels.overrideVariable].flatMap { $0.isEmpty ? nil : $0 }
         return KernelReport(identity: .current, features: .current, choice: BLAS.coreChoice, openBLASCore: BLAS.corename,
-                            openBLASVersion: BLAS.version, encoderInstructionSet: BLAS.encoderKernels, encoderOverride: override)
+                            openBLASVersion: BLAS.version, encoderInstructionSet: EncoderKernels.instructionSet, encoderOverride: override)
     }
 
     /// OpenBLAS x86-64 cores whose sgemm uses SSE only (names as openblas_get_corename() gives them).

@@ -29,7 +29,7 @@ struct BLASOptions: ParsableArguments {
     /// AVX-512" (loads OpenBLAS).
     var kernelDescription: String {
         let why = BLAS.coreChoice?.reason ?? "--blas-coretype \(blasCoretype)"
-        return "\(BLAS.corename) (\(why)); encoder kernels \(BLAS.encoderKernels)"
+        return "\(BLAS.corename) (\(why)); encoder kernels \(EncoderKernels.instructionSet)"
     }
 
     /// Prints the kernel report (`KernelReport`) on standard error, each line prefixed with the command's name;
@@ -45,6 +45,10 @@ struct BLASOptions: ParsableArguments {
             throw ValidationError("--blas-coretype must be env, auto, openblas or an OpenBLAS core name such as Haswell")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let override = ProcessInfo.processInfo.environment[EncoderKernels.overrideVariable]
+        guard EncoderKernels.isValidOverride(override) else {
+            throw ValidationError("\(EncoderKernels.overrideVariable) must be \(EncoderKernels.overrideValues.joined(separator: ", ")) or unset, not \(override ?? "")")
+        }
     }
 
     /// Chooses and applies the OpenBLAS kernels before OpenBLAS loads (or, if it already has, re-executes the

@@ -77,6 +77,27 @@ import Testing
         }
     }
 
+    /// The encoder's own kernels follow the CPU, not OpenBLAS: with OPENBLAS_CORETYPE=Haswell an AVX-512 CPU still
+    /// runs the AVX-512 attention clone; BERTKIT_KERNELS=avx2 forces the AVX2 clones with the same vectors (1e-5);
+    /// an unknown value is refused.
+    @Test func encoderKernelsFollowTheCPUAndTheOverride() throws {
+        let stdin = Data("Persian ads, Portuguese news, English reviews.\n".utf8)
+        func run(_ kernels: String?) throws -> CLI.Result {
+            try CLI.run(["embed", "--model", Self.model, "--threads", "1"], stdin: stdin,
+                        environment: ["OPENBLAS_CORETYPE": "Haswell", "BERTKIT_KERNELS": kernels])
+        }
+        func line(_ r: CLI.Result) -> String? { r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: encoder kernels: ") }.map(String.init) }
+        let cpu = try run(nil), avx2 = try run("avx2"), bad = try run("sse")
+        #expect(cpu.status == 0 && avx2.status == 0, "\(cpu.stderr)\(avx2.stderr)")
+        let widest = Self.expectedCPUIDCore == "SkylakeX" ? "AVX-512" : Self.expectedCPUIDCore == "Haswell" ? "AVX2+FMA" : "baseline"
+        #expect(line(cpu) == "embed: encoder kernels: \(widest) (from CPUID)")
+        #expect(line(avx2) == "embed: encoder kernels: \(widest == "AVX-512" ? "AVX2+FMA" : widest) (BERTKIT_KERNELS=avx2)")
+        let a = try #require(try Self.vectors(cpu.text).first), b = try #require(try Self.vectors(avx2.text).first)
+        #expect(zip(a, b).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("BERTKIT_KERNELS must be avx512, avx2, baseline or unset, not sse"), "\(bad.stderr)")
+    }
+
     /// Lines are encoded in length-sorted padded batches; every batch size must give each line the vector it gets
     /// alone, in input order (batch size 2 also makes consecutive passes change shape, reusing the arena).
     @Test func batchingKeepsVectorsAndOrder() throws {

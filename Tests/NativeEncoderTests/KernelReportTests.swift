@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NativeEncoder
 
@@ -61,5 +62,32 @@ import Testing
     @Test func featuresTheOSDoesNotEnableAreMarked() {
         #expect(OpenBLASCoreChoiceTests.zmmDisabled.summary == "SSE4.2 AVX AVX2 FMA AVX-512(F DQ BW VL) (not enabled by the OS)")
         #expect(CPUFeatures([]).summary == "no x86 vector features")
+    }
+}
+
+/// The encoder's own kernel clone: from the features alone (not OpenBLAS), capped by BERTKIT_KERNELS.
+@Suite struct EncoderKernelsTests {
+    @Test(arguments: [
+        (OpenBLASCoreChoiceTests.xeon207, nil, "AVX-512"), (OpenBLASCoreChoiceTests.skylakeX, "avx512", "AVX-512"),
+        (OpenBLASCoreChoiceTests.skylakeX, "avx2", "AVX2+FMA"), (OpenBLASCoreChoiceTests.skylakeX, "AVX2", "AVX2+FMA"),
+        (OpenBLASCoreChoiceTests.skylakeX, "baseline", "baseline"), (OpenBLASCoreChoiceTests.haswell, nil, "AVX2+FMA"),
+        (OpenBLASCoreChoiceTests.haswell, "avx512", "AVX2+FMA"), (OpenBLASCoreChoiceTests.zmmDisabled, nil, "AVX2+FMA"),
+        (OpenBLASCoreChoiceTests.ymmDisabled, nil, "baseline"), (OpenBLASCoreChoiceTests.sandyBridge, nil, "baseline"),
+        (OpenBLASCoreChoiceTests.avx512FOnly, nil, "AVX2+FMA"),  // the clone needs VL too
+    ] as [(CPUFeatures, String?, String)])
+    func cloneByFeaturesAndOverride(features: CPUFeatures, override: String?, expected: String) {
+        #expect(EncoderKernels.instructionSet(features: features, override: override) == expected)
+    }
+
+    @Test func overrideValues() {
+        for value in [nil, "", "avx2", "AVX512", "baseline"] { #expect(EncoderKernels.isValidOverride(value)) }
+        for value in ["sse", "avx-512", "auto"] { #expect(!EncoderKernels.isValidOverride(value)) }
+    }
+
+    /// In this process (BERTKIT_KERNELS unset under `swift test` unless the caller set it), the clone is the
+    /// one the CPU's features give, whatever OpenBLAS loaded.
+    @Test func liveCloneFollowsTheCPU() {
+        let override = ProcessInfo.processInfo.environment[EncoderKernels.overrideVariable]
+        #expect(EncoderKernels.instructionSet == EncoderKernels.instructionSet(features: .current, override: override))
     }
 }
