@@ -42,8 +42,9 @@ let package = Package(
         // OpenBLAS (cblas_sgemm + openblas_* controls) loaded with dlopen on first use, not linked: its pthread
         // build spins worker threads at load, which every subcommand would pay. Installed by Scripts/bootstrap.sh.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        // Fused encoder kernels (softmax, LayerNorm, GELU, dropout, AdamW) with per-function AVX2/FMA clones
-        // chosen at run time, since the package builds for baseline x86-64 and may not use unsafeFlags.
+        // Fused encoder kernels (softmax, LayerNorm, GELU, dropout, AdamW) with per-function AVX2/FMA (attention:
+        // also AVX-512) clones chosen at run time, since the package builds for baseline x86-64 and may not use
+        // unsafeFlags; and the CPUID/XGETBV reading (cpu.c) that both these clones and the OpenBLAS kernel choice use.
         .target(name: "CEncoderKernels"),
 
         // MARK: public libraries

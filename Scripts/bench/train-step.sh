@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Native training step vs PyTorch, same run, same threads: batch 32 x 128 on all-MiniLM-L6-v2.
-# Each round, for each thread count: PyTorch, then bertkit with the environment's OpenBLAS kernels
-# (--blas-coretype env) and with detected kernels (--blas-coretype auto), each both with its default
+# Each round, for each thread count: PyTorch, then bertkit with the default kernels (--blas-coretype env: the
+# environment's OPENBLAS_CORETYPE if set, else the CPUID choice) and with the CPUID choice (--blas-coretype
+# auto; before issue 9, auto meant OpenBLAS's own detection, now --blas-coretype openblas), each both with its default
 # pooled-only last layer and with --dense-backward (the full last layer, the work PyTorch does), back to
 # back, so each ratio compares runs seconds apart under the same machine load. The summary gives the median
 # ratio over rounds.

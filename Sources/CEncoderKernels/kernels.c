@@ -4,22 +4,7 @@
 // models/bert/modeling_bert.py (erf GELU, post-LayerNorm residual blocks) in our own loop structure.
 #include "kernels_internal.h"
 
-int bk_cpu_level(void) {
-    static int cached = -1;
-    if (cached < 0) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_cpu_init();
-        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
-        cached = avx512 ? 2 : avx2 ? 1 : 0;
-#else
-        cached = 0;
-#endif
-    }
-    return cached;
-}
-
-int bk_has_avx2_fma(void) { return bk_cpu_level() >= 1; }
+// bk_cpu_level and bk_has_avx2_fma (which clone runs) live in cpu.c.
 
 BK_INLINE void bk_bias_gelu_forward_body(float *u, const float *bias, float *g, long rows, long cols) {
     for (long i = 0; i < rows; i++) {

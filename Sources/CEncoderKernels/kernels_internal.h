@@ -14,9 +14,6 @@
 
 #define BK_INLINE static inline __attribute__((always_inline))
 
-// The CPU's vector level, detected once: 0 baseline, 1 AVX2 + FMA, 2 also AVX-512 (F and VL).
-int bk_cpu_level(void);
-
 // Defines name_vec (AVX2+FMA), name_base and the exported dispatcher `name` over BODY(args).
 #define BK_DISPATCH(name, params, args)                                                        \
     BK_VECTOR_ATTR static void name##_vec params { name##_body args; }                         \

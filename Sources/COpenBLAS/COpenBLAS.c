@@ -12,24 +12,31 @@
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
                          float *, int);
 typedef char *(*corename_fn)(void);
+typedef char *(*config_fn)(void);
 typedef int (*get_threads_fn)(void);
 typedef void (*set_threads_fn)(int);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sgemm_fn sgemm_ptr;
 static corename_fn corename_ptr;
+static config_fn config_ptr;
 static get_threads_fn get_threads_ptr;
 static set_threads_fn set_threads_ptr;
 static char load_error[512];
 static volatile int load_attempted;
 
+static const char *const bk_blas_library_names[] = {"libopenblas.so.0", "libopenblas.so",
+                                                    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", NULL};
+
+const char *bk_blas_library_name(int i) {
+    return i >= 0 && i < (int)(sizeof bk_blas_library_names / sizeof bk_blas_library_names[0]) ? bk_blas_library_names[i] : NULL;
+}
+
 static void load_once(void) {
     load_attempted = 1;
-    const char *names[] = {"libopenblas.so.0", "libopenblas.so",
-                           "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"};
     void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && handle == NULL; i++) {
-        handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    for (size_t i = 0; bk_blas_library_names[i] != NULL && handle == NULL; i++) {
+        handle = dlopen(bk_blas_library_names[i], RTLD_NOW | RTLD_LOCAL);
     }
     if (handle == NULL) {
         const char *why = dlerror();
@@ -39,6 +46,7 @@ static void load_once(void) {
     }
     sgemm_ptr = (sgemm_fn)dlsym(handle, "cblas_sgemm");
     corename_ptr = (corename_fn)dlsym(handle, "openblas_get_corename");
+    config_ptr = (config_fn)dlsym(handle, "openblas_get_config");  // optional: only for reports
     get_threads_ptr = (get_threads_fn)dlsym(handle, "openblas_get_num_threads");
     set_threads_ptr = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
     if (!sgemm_ptr || !corename_ptr || !get_threads_ptr || !set_threads_ptr) {
@@ -58,6 +66,10 @@ int bk_blas_is_loaded(void) { return load_attempted; }
 
 const char *bk_blas_corename(void) {
     return bk_blas_load(NULL, 0) == 0 ? corename_ptr() : NULL;
+}
+
+const char *bk_blas_config(void) {
+    return bk_blas_load(NULL, 0) == 0 && config_ptr ? config_ptr() : NULL;
 }
 
 int bk_blas_get_threads(void) { return bk_blas_load(NULL, 0) == 0 ? get_threads_ptr() : 0; }

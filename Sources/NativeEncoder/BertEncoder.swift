@@ -45,9 +45,9 @@ public final class BertEncoder {
     public var profiling = false
     /// Seconds spent per phase since profiling was switched on.
     public var profile: [String: Double] = [:]
-    /// Whether the attention kernels may use AVX-512 (where the CPU has it): by default exactly when OpenBLAS
-    /// runs AVX-512 kernels, so `OPENBLAS_CORETYPE=Haswell` keeps the whole encoder on AVX2.
-    var wideVectors: Bool
+    /// Whether the attention kernels may take their AVX-512 clone. Always on: the clone then follows the CPU and
+    /// `BERTKIT_KERNELS` (`EncoderKernels`), not the kernels OpenBLAS runs.
+    var wideVectors = true
     /// Word-embedding gradient rows written by the last backward (zeroed before the next one).
     var touchedWordRows: [Int32] = []
 
@@ -58,7 +58,6 @@ public final class BertEncoder {
         self.threads = max(1, threads)
         self.parameters = FloatArena(count: layout.count)
         BLAS.setThreads(1)
-        self.wideVectors = BLAS.usesAVX512
     }
 
     /// Total number of parameters.

@@ -5,14 +5,15 @@ import NativeEncoder
 /// Options shared by the subcommands that run the native encoder: worker threads and the OpenBLAS kernels.
 ///
 /// OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads. bertkit loads it on first use (dlopen), so
-/// `--blas-coretype` changes the variable in this process before that; were it already loaded, bertkit would
-/// re-execute itself (/proc/self/exe, same arguments) with the variable changed.
-/// - `env` (default): the environment decides; a user's explicit `OPENBLAS_CORETYPE` is always respected.
-/// - `auto`: OpenBLAS detects the CPU (the variable is removed for the re-executed process).
-/// - a name (`Haswell`, `SkylakeX`, `Cooperlake`, ...): that kernel family.
-/// The kernels in use are printed (`openblas_get_corename()`) by every command that uses them.
+/// `--blas-coretype` changes the variable in this process before that (`BLAS.selectCoreType`); were it already
+/// loaded, bertkit would re-execute itself (/proc/self/exe, same arguments) with the variable changed.
+/// - `env` (default): a user's `OPENBLAS_CORETYPE` is obeyed; when it is unset, the CPUID choice.
+/// - `auto`: the CPUID choice (`OpenBLASCoreChoice`), whatever the variable says.
+/// - `openblas`: OpenBLAS's own detection (the variable is removed).
+/// - a name (`Haswell`, `SkylakeX`, ...): that kernel family.
+/// Every command that uses the encoder reports the CPU's features, the kernels and why (`KernelReport`).
 struct BLASOptions: ParsableArguments {
-    @Option(help: "OpenBLAS kernels: env (keep OPENBLAS_CORETYPE as set), auto (let OpenBLAS detect the CPU) or a core name.")
+    @Option(help: "OpenBLAS kernels: env (OPENBLAS_CORETYPE if set, else auto), auto (chosen from the CPU's features), openblas (OpenBLAS's own detection) or a core name.")
     var blasCoretype: String = "env"
 
     @Option(help: "Worker threads (OpenBLAS itself stays at one thread; default: all cores).")
@@ -21,50 +22,45 @@ struct BLASOptions: ParsableArguments {
     /// Worker count to use.
     var workerCount: Int { max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// A line describing the kernels, e.g. "Cooperlake (OPENBLAS_CORETYPE unset, --blas-coretype auto); encoder
-    /// kernels AVX-512".
+    /// The parsed `--blas-coretype` (validated in `validate()`).
+    var request: OpenBLASCoreRequest { OpenBLASCoreRequest(argument: blasCoretype) ?? .environment }
+
+    /// A line describing the kernels, e.g. "SkylakeX (OPENBLAS_CORETYPE unset: from CPUID, ...); encoder kernels
+    /// AVX-512" (loads OpenBLAS).
     var kernelDescription: String {
-        let value = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" }
-            ?? "OPENBLAS_CORETYPE unset"
-        return "\(BLAS.corename) (\(value), --blas-coretype \(blasCoretype)); encoder kernels \(BLAS.encoderKernels)"
+        let why = BLAS.coreChoice?.reason ?? "--blas-coretype \(blasCoretype)"
+        return "\(BLAS.corename) (\(why)); encoder kernels \(EncoderKernels.instructionSet)"
+    }
+
+    /// Prints the kernel report (`KernelReport`) on standard error, each line prefixed with the command's name;
+    /// `quiet` silences the report but not its warnings. Loads OpenBLAS.
+    func printKernelReport(command: String, quiet: Bool) {
+        let report = KernelReport.current
+        if !quiet { for line in report.lines { printError("\(command): \(line)") } }
+        for warning in report.warnings { printError("\(command): \(warning)") }
     }
 
     func validate() throws {
-        guard blasCoretype == "env" || blasCoretype == "auto"
-            || (!blasCoretype.isEmpty && blasCoretype.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) })
-        else { throw ValidationError("--blas-coretype must be env, auto or an OpenBLAS core name such as Haswell") }
+        guard OpenBLASCoreRequest(argument: blasCoretype) != nil else {
+            throw ValidationError("--blas-coretype must be env, auto, openblas or an OpenBLAS core name such as Haswell")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let override = ProcessInfo.processInfo.environment[EncoderKernels.overrideVariable]
+        guard EncoderKernels.isValidOverride(override) else {
+            throw ValidationError("\(EncoderKernels.overrideVariable) must be \(EncoderKernels.overrideValues.joined(separator: ", ")) or unset, not \(override ?? "")")
+        }
     }
 
-    /// Sets `OPENBLAS_CORETYPE` for the requested kernels before OpenBLAS loads (or, if it already has,
-    /// re-executes the process with the variable changed). Warns when OpenBLAS ignored a name.
+    /// Chooses and applies the OpenBLAS kernels before OpenBLAS loads (or, if it already has, re-executes the
+    /// process so that the new `OPENBLAS_CORETYPE` takes effect).
     func applyKernelPolicy() throws {
         let marker = "BERTKIT_BLAS_REEXEC"
-        let environment = ProcessInfo.processInfo.environment
-        let current = environment["OPENBLAS_CORETYPE"]
-        func warnIfIgnored() {
-            if blasCoretype != "env", blasCoretype != "auto", BLAS.corename.lowercased() != blasCoretype.lowercased() {
-                FileHandle.standardError.write(Data("bertkit: OpenBLAS chose \(BLAS.corename) kernels, not \(blasCoretype) (unknown name or unsupported CPU)\n".utf8))
-            }
-        }
-        if environment[marker] != nil {
-            unsetenv(marker)
-            warnIfIgnored()
-            return
-        }
-        switch blasCoretype {
-        case "env": return
-        case "auto":
-            guard current != nil else { return }
-            unsetenv("OPENBLAS_CORETYPE")
-        default:
-            guard current != blasCoretype else { return }
-            setenv("OPENBLAS_CORETYPE", blasCoretype, 1)
-        }
-        if !BLAS.isLoaded {
-            warnIfIgnored()  // loads OpenBLAS, which reads the variable just set
-            return
-        }
+        let reexecuted = ProcessInfo.processInfo.environment[marker] != nil
+        if reexecuted { unsetenv(marker) }
+        let before = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+        let (choice, applied) = BLAS.selectCoreType(request)
+        if applied || reexecuted || before == choice.coreType { return }
+        if let core = choice.coreType { setenv("OPENBLAS_CORETYPE", core, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
         setenv(marker, "1", 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", arguments)

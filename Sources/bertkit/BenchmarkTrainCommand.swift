@@ -28,6 +28,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
         try blas.applyKernelPolicy()
         guard batchSize > 0, maxLength >= 2, steps > 0 else { throw ValidationError("batch size, max length (>= 2) and steps must be positive") }
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
+        blas.printKernelReport(command: "benchmark-train", quiet: false)
         let config = encoder.configuration
         guard maxLength <= config.maxPositions else { throw ValidationError("--max-length exceeds the model's \(config.maxPositions) positions") }
         let tokenizer = try Tokenizer(directory: model)

@@ -13,8 +13,8 @@ struct EmbedCommand: ParsableCommand {
             Each line is tokenized as the model folder says (tokenizer.json, or vocab.txt with \
             tokenizer_config.json's do_lower_case), wrapped in the template ([CLS] ... [SEP]), cut to \
             --max-length tokens, encoded (--batch-size lines of similar length per pass, padded and masked), and pooled: mean over the tokens (as sentence-transformers does for \
-            all-MiniLM-L6-v2) or the [CLS] hidden state. No L2 normalization unless --normalize. The OpenBLAS \
-            kernels in use are reported on standard error.
+            all-MiniLM-L6-v2) or the [CLS] hidden state. No L2 normalization unless --normalize. The CPU's \
+            features, the kernels in use and why are reported on standard error.
             """)
 
     /// How a sequence's hidden states become one vector.
@@ -48,7 +48,8 @@ struct EmbedCommand: ParsableCommand {
         }
         tokenizer.truncation = Truncation(maxLength: length)
         tokenizer.padding = nil
-        if !quiet { printError("embed: OpenBLAS \(blas.kernelDescription), \(blas.workerCount) worker thread(s)") }
+        blas.printKernelReport(command: "embed", quiet: quiet)
+        if !quiet { printError("embed: \(blas.workerCount) worker thread(s)") }
         // One pipeline thread: the encoder parallelizes each forward pass over the worker threads itself.
         // 256 KiB blocks: a block is a few thousand lines (plenty to batch by length) and progress, shown per
         // block on a terminal, moves every few seconds.

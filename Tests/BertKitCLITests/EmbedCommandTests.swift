@@ -3,7 +3,7 @@ import Testing
 
 /// `bertkit embed` end to end against sentence-transformers-style mean pooling from PyTorch
 /// (Fixtures/encoder/embed.json, Scripts/golden/encoder.py): fa/pt/en lines through the real tokenizer.
-@Suite struct EmbedCommandTests {
+@Suite(.needsAssets) struct EmbedCommandTests {
     static let model = CLI.root.appendingPathComponent(".assets/minilm").path
     static let fixtures = CLI.root.appendingPathComponent("Fixtures/encoder")
 
@@ -13,26 +13,89 @@ import Testing
         }
     }
 
-    /// `--blas-coretype` changes OPENBLAS_CORETYPE before OpenBLAS loads (no re-exec needed), the encoder's own
-    /// kernels follow OpenBLAS's instruction set, and every choice gives the same vectors.
+    /// What the CPUID rule must pick on this machine, from Linux's own reading of the CPU (/proc/cpuinfo flags).
+    static var expectedCPUIDCore: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set((info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? "").split(separator: " ").map(String.init))
+        if flags.isSuperset(of: ["avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx", "avx2", "fma"]) { return "Haswell" }
+        return flags.contains("avx") ? "Sandybridge" : flags.contains("sse4_2") ? "Nehalem" : "Prescott"
+    }
+
+    /// `--blas-coretype` changes OPENBLAS_CORETYPE before OpenBLAS loads (no re-exec needed); an explicit
+    /// OPENBLAS_CORETYPE or core name is obeyed, `auto` and an unset variable take the CPUID choice; every choice gives
+    /// the same vectors.
     @Test func blasCoretypeIsAppliedAndReported() throws {
         let stdin = Data("Persian ads, Portuguese news, English reviews.\n".utf8)
         func run(_ policy: String, _ variable: String?) throws -> (kernels: String, vector: [Double]) {
             let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--blas-coretype", policy], stdin: stdin,
                                 environment: ["OPENBLAS_CORETYPE": variable])
             #expect(r.status == 0, "\(r.stderr)")
-            let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: OpenBLAS ") })
+            let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: openblas: ") })
             return (String(line), try #require(try Self.vectors(r.text).first))
         }
-        let pinned = try run("env", "Haswell"), named = try run("Haswell", nil), detected = try run("auto", "Haswell")
-        #expect(pinned.kernels.contains("OpenBLAS Haswell (OPENBLAS_CORETYPE=Haswell, --blas-coretype env); encoder kernels AVX2+FMA"))
-        #expect(named.kernels.contains("OpenBLAS Haswell (OPENBLAS_CORETYPE=Haswell, --blas-coretype Haswell); encoder kernels AVX2+FMA"))
-        #expect(detected.kernels.contains("(OPENBLAS_CORETYPE unset, --blas-coretype auto)"))
-        let avx512Core = ["SkylakeX", "Cooperlake", "SapphireRapids"].contains { detected.kernels.contains("OpenBLAS \($0) (") }
-        #expect(detected.kernels.hasSuffix(avx512Core ? "encoder kernels AVX-512, 1 worker thread(s)" : "encoder kernels AVX2+FMA, 1 worker thread(s)"))
-        for other in [named.vector, detected.vector] {
+        let core = Self.expectedCPUIDCore
+        let pinned = try run("env", "Haswell"), named = try run("Haswell", nil), auto = try run("auto", "Haswell"), unset = try run("env", nil)
+        let compared = core == "Haswell" ? "" : "; from CPUID it would be \(core)"
+        #expect(pinned.kernels.hasPrefix("embed: openblas: Haswell kernels (OpenBLAS "))
+        #expect(pinned.kernels.hasSuffix("): OPENBLAS_CORETYPE=Haswell set in the environment (an explicit choice, kept)\(compared)"))
+        #expect(named.kernels.hasSuffix("): --blas-coretype Haswell (an explicit choice, kept)\(compared)"))
+        #expect(auto.kernels.hasPrefix("embed: openblas: \(core) kernels ("))
+        #expect(auto.kernels.contains("): --blas-coretype auto instead of OPENBLAS_CORETYPE=Haswell: from CPUID, "))
+        #expect(unset.kernels.contains("\(core) kernels (OpenBLAS ") && unset.kernels.contains("): OPENBLAS_CORETYPE unset: from CPUID, "))
+        for other in [named.vector, auto.vector, unset.vector] {
             #expect(zip(pinned.vector, other).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
         }
+    }
+
+    /// The report's three lines come first on standard error, in order; --quiet drops them.
+    @Test func kernelReportLines() throws {
+        let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1"], stdin: Data("ok\n".utf8), environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        try #require(lines.count >= 4, "\(r.stderr)")
+        #expect(lines[0].hasPrefix("embed: cpu: "))
+        #expect(lines[0].contains(Self.expectedCPUIDCore == "SkylakeX" ? " AVX2 FMA AVX-512(F DQ BW VL" : " AVX"))
+        #expect(lines[1].hasPrefix("embed: openblas: Haswell kernels (OpenBLAS "))
+        #expect(lines[2].hasPrefix("embed: encoder kernels: "))
+        #expect(lines[3] == "embed: 1 worker thread(s)")
+        #expect(!r.stderr.contains("warning"))
+        let quiet = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--quiet"], stdin: Data("ok\n".utf8))
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    /// SSE kernels on a CPU with AVX2 or AVX-512 print a warning, also with --quiet (the user's choice is still obeyed).
+    @Test func genericKernelsWarn() throws {
+        let core = Self.expectedCPUIDCore
+        let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--quiet"], stdin: Data("ok\n".utf8),
+                            environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        #expect(r.status == 0)
+        if core == "SkylakeX" || core == "Haswell" {
+            let cpu = core == "SkylakeX" ? "AVX-512" : "AVX2"
+            #expect(r.stderr == "embed: warning: OpenBLAS runs generic SSE kernels (Prescott) on a CPU with \(cpu): matrix products run several times slower; unset OPENBLAS_CORETYPE or pass --blas-coretype auto (\(core))\n")
+        } else {
+            #expect(r.stderr.isEmpty)
+        }
+    }
+
+    /// The encoder's own kernels follow the CPU, not OpenBLAS: with OPENBLAS_CORETYPE=Haswell an AVX-512 CPU still
+    /// runs the AVX-512 attention clone; BERTKIT_KERNELS=avx2 forces the AVX2 clones with the same vectors (1e-5);
+    /// an unknown value is refused.
+    @Test func encoderKernelsFollowTheCPUAndTheOverride() throws {
+        let stdin = Data("Persian ads, Portuguese news, English reviews.\n".utf8)
+        func run(_ kernels: String?) throws -> CLI.Result {
+            try CLI.run(["embed", "--model", Self.model, "--threads", "1"], stdin: stdin,
+                        environment: ["OPENBLAS_CORETYPE": "Haswell", "BERTKIT_KERNELS": kernels])
+        }
+        func line(_ r: CLI.Result) -> String? { r.stderr.split(separator: "\n").first { $0.hasPrefix("embed: encoder kernels: ") }.map(String.init) }
+        let cpu = try run(nil), avx2 = try run("avx2"), bad = try run("sse")
+        #expect(cpu.status == 0 && avx2.status == 0, "\(cpu.stderr)\(avx2.stderr)")
+        let widest = Self.expectedCPUIDCore == "SkylakeX" ? "AVX-512" : Self.expectedCPUIDCore == "Haswell" ? "AVX2+FMA" : "baseline"
+        #expect(line(cpu) == "embed: encoder kernels: \(widest) (from CPUID)")
+        #expect(line(avx2) == "embed: encoder kernels: \(widest == "AVX-512" ? "AVX2+FMA" : widest) (BERTKIT_KERNELS=avx2)")
+        let a = try #require(try Self.vectors(cpu.text).first), b = try #require(try Self.vectors(avx2.text).first)
+        #expect(zip(a, b).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("BERTKIT_KERNELS must be avx512, avx2, baseline or unset, not sse"), "\(bad.stderr)")
     }
 
     /// Lines are encoded in length-sorted padded batches; every batch size must give each line the vector it gets

@@ -1,11 +1,31 @@
 // Fused elementwise kernels for the native BERT encoder (NativeEncoder). Row-major float32 throughout.
-// Each function has a baseline x86-64 body and an AVX2+FMA clone picked at run time (bk_has_avx2_fma);
+// Each function has a baseline x86-64 body and an AVX2+FMA clone picked at run time from CPUID (bk_cpu_level);
 // both compute the same formulas, so results differ only by rounding.
 #ifndef BERTKIT_CENCODERKERNELS_H
 #define BERTKIT_CENCODERKERNELS_H
 #include <stdint.h>
 
-/// 1 when the CPU (and OS) support AVX2 and FMA, so the vector clones run.
+/// CPU feature bits of bk_cpu_features (CPUID leaves 1 and 7; the BK_CPU_OS_* bits are XCR0, i.e. whether the
+/// operating system saves the registers, without which the instructions fault).
+enum {
+    BK_CPU_SSE2 = 1 << 0, BK_CPU_SSE3 = 1 << 1, BK_CPU_SSSE3 = 1 << 2, BK_CPU_SSE41 = 1 << 3, BK_CPU_SSE42 = 1 << 4,
+    BK_CPU_AVX = 1 << 5, BK_CPU_FMA = 1 << 6, BK_CPU_AVX2 = 1 << 7,
+    BK_CPU_AVX512F = 1 << 8, BK_CPU_AVX512DQ = 1 << 9, BK_CPU_AVX512BW = 1 << 10, BK_CPU_AVX512VL = 1 << 11,
+    BK_CPU_AVX512VNNI = 1 << 12, BK_CPU_AVX512BF16 = 1 << 13, BK_CPU_AVX512FP16 = 1 << 14,
+    BK_CPU_AMXTILE = 1 << 15, BK_CPU_AMXBF16 = 1 << 16,
+    BK_CPU_OS_YMM = 1 << 24, BK_CPU_OS_ZMM = 1 << 25, BK_CPU_OS_AMX = 1 << 26,
+};
+/// The CPU's feature bits (BK_CPU_*), read once with CPUID and XGETBV; 0 off x86.
+uint64_t bk_cpu_features(void);
+/// Vendor (13 bytes with the NUL), brand string (49 bytes) and display family/model from CPUID; empty/0 when unknown.
+void bk_cpu_identity(char *vendor, char *brand, int *family, int *model);
+/// The kernel level for a feature set: 0 baseline, 1 AVX2+FMA, 2 also AVX-512 (F, VL, and the OS saves ZMM),
+/// capped by `request` ("avx512", "avx2" or "baseline", case-insensitive; NULL, empty or anything else: no cap).
+int bk_kernel_level(uint64_t features, const char *request);
+/// bk_kernel_level(bk_cpu_features(), getenv("BERTKIT_KERNELS")), computed once: the encoder's kernels pick their
+/// clone from the CPU, whatever OpenBLAS runs; BERTKIT_KERNELS=avx2 forces the AVX2 clones (for testing).
+int bk_cpu_level(void);
+/// 1 when the AVX2+FMA clones run (bk_cpu_level() >= 1).
 int bk_has_avx2_fma(void);
 
 /// u[i,j] += bias[j] (bias may be NULL: u is then only read); g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
@@ -53,9 +73,9 @@ void bk_attention_row_backward(const float *p, const float *d, float *g, float s
 /// floats apart, `dh` columns); `rows` query rows (the first ones) attend to `seq` keys. probs (rows x seq) gets
 /// softmax(q k^T * scale + keyBias); context (rows x dh, row stride ldc) = dropout(probs) v, where the dropout
 /// (when prob > 0) uses bk_dropout_copy's mask at flat index index0 + i * seq + j and is not stored.
-/// scratch holds 3 x seq x dh + rows x seq floats. allowWide (0/1) permits the AVX-512 clone where the CPU has
-/// it; NativeEncoder allows it exactly when OpenBLAS runs AVX-512 kernels, so a user's OPENBLAS_CORETYPE choice
-/// (e.g. Haswell) binds the whole encoder.
+/// scratch holds 3 x seq x dh + rows x seq floats. allowWide (0/1) permits the AVX-512 clone where
+/// bk_cpu_level() is 2; NativeEncoder always allows it (tests pass 0 to check the AVX2 clone), so the clone follows
+/// the CPU, not OpenBLAS's kernels.
 void bk_attention_forward(const float *q, const float *k, const float *v, long ld, long seq, long rows, long dh,
                           const float *keyBias, float scale, float prob, uint64_t seed, long index0, float *probs,
                           float *context, long ldc, float *scratch, int allowWide);

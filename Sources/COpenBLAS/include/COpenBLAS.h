@@ -13,6 +13,11 @@ int bk_blas_load(char *error, int capacity);
 
 /// The kernel family OpenBLAS uses (e.g. "Haswell"), or NULL when it is not loaded.
 const char *bk_blas_corename(void);
+/// OpenBLAS's build string (e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ..."), or NULL when not loaded or
+/// the library lacks openblas_get_config.
+const char *bk_blas_config(void);
+/// The i-th file name bk_blas_load tries (NULL past the last), for finding the release before loading it.
+const char *bk_blas_library_name(int i);
 /// 1 once a load has been attempted (OpenBLAS reads OPENBLAS_CORETYPE then, and never again).
 int bk_blas_is_loaded(void);
 
