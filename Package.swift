@@ -71,14 +71,16 @@ let package = Package(
         ),
 
         // MARK: tests
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
-        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport"]),
+        // The one skip policy for tests that need fetched assets (`.requires(...)`), and the repository root.
+        .target(name: "BertKitTestSupport", path: "Tests/BertKitTestSupport"),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "BertKitTestSupport"]),
+        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport", "BertKitTestSupport"]),
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
-        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport"]),
+        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport", "BertKitTestSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
-        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
+        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitTestSupport"]),
         // Runs the built `bertkit` binary end to end.
-        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
+        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit", "BertKitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

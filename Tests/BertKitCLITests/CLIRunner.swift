@@ -1,3 +1,4 @@
+@_exported import BertKitTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Darwin
 
 /// Runs the `bertkit` executable built next to the test bundle.
 enum CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestRepository.root
 
     /// The product folder (`.build/<triple>/debug` or release), found from the running test binary.
     static var binary: URL {
@@ -63,22 +64,13 @@ enum CLI {
     /// Writing to a child that has closed its standard input must fail with EPIPE, not kill the test runner.
     private static let ignoreBrokenPipe: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    static var vocab: String { root.appendingPathComponent(".assets/minilm/vocab.txt").path }
-
-    /// Whether the fetched MiniLM tokenizer files (`Scripts/fetch-assets.sh`) are present.
-    static var hasAssets: Bool { FileManager.default.fileExists(atPath: vocab) }
+    /// The fetched MiniLM vocabulary; tests that pass it carry `.requires(.minilmVocabulary)`.
+    static var vocab: String { TestAsset.minilmVocabulary.path }
 
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
-    }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// Skips a test or suite, saying why, when `.assets/minilm` has not been fetched.
-    static var needsAssets: Self {
-        .enabled(if: CLI.hasAssets, "skipped: .assets/minilm/vocab.txt is missing; run Scripts/fetch-assets.sh")
     }
 }
 

@@ -3,8 +3,8 @@ import Testing
 
 /// `bertkit embed` end to end against sentence-transformers-style mean pooling from PyTorch
 /// (Fixtures/encoder/embed.json, Scripts/golden/encoder.py): fa/pt/en lines through the real tokenizer.
-@Suite struct EmbedCommandTests {
-    static let model = CLI.root.appendingPathComponent(".assets/minilm").path
+@Suite(.requires(.minilmModel, .minilmVocabulary)) struct EmbedCommandTests {
+    static let model = TestRepository.path(".assets/minilm")
     static let fixtures = CLI.root.appendingPathComponent("Fixtures/encoder")
 
     static func vectors(_ text: String) throws -> [[Double]] {

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 
 @Suite struct TokenizeCommandTests {
-    @Test func idsPerLineFromStdinEmptyLinesKept() throws {
+    @Test(.requires(.minilmVocabulary)) func idsPerLineFromStdinEmptyLinesKept() throws {
         let r = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--quiet"], stdin: Data("Hello, world!\n\nunaffable\n".utf8))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text == "7592 1010 2088 999\n\n14477 20961 3468\n")
     }
 
-    @Test func tokensCasedAndThreadsFlags() throws {
+    @Test(.requires(.minilmVocabulary)) func tokensCasedAndThreadsFlags() throws {
         let input = Data("Hello naïve\n東京\n".utf8)
         let tokens = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--tokens", "--threads", "2", "--quiet"], stdin: input)
         #expect(tokens.text == "hello naive\n東 京\n")
@@ -16,7 +16,7 @@ import Testing
         #expect(cased.text == "[UNK] [UNK]\n東 京\n")
     }
 
-    @Test func fileInputOutputAndSummary() throws {
+    @Test(.requires(.minilmVocabulary)) func fileInputOutputAndSummary() throws {
         let dir = try CLI.scratch()
         let input = dir.appendingPathComponent("in.txt"), output = dir.appendingPathComponent("out.txt")
         try Data("a b\nzzzzzzzzzzqqqqqq\n".utf8).write(to: input)
@@ -27,7 +27,7 @@ import Testing
         #expect(r.stderr.contains("[UNK]"))
     }
 
-    @Test func invalidUTF8FailsWithLineAndOffsetAndLeavesNoFile() throws {
+    @Test(.requires(.minilmVocabulary)) func invalidUTF8FailsWithLineAndOffsetAndLeavesNoFile() throws {
         let dir = try CLI.scratch()
         let input = dir.appendingPathComponent("in.txt"), output = dir.appendingPathComponent("out.txt")
         try Data(Array("ok\nbad\u{20}".utf8) + [0xFF] + Array("\n".utf8)).write(to: input)
@@ -40,13 +40,14 @@ import Testing
         #expect(lossy.status == 0 && lossy.text == "7929\n2919\n")
     }
 
-    @Test func normalizeProfileBeforeTokenizingEqualsThePipedCommands() throws {
+    @Test(.requires(.minilmVocabulary)) func normalizeProfileBeforeTokenizingEqualsThePipedCommands() throws {
         let input = Data("مي\u{200C}خواهم كتاب را بخوانم\nNão é fácil\n".utf8)
         let fused = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--normalize", "persian", "--zwnj-placeholder", "·", "--quiet"], stdin: input)
         let normalized = try CLI.run(["normalize", "--profile", "persian", "--zwnj-placeholder", "·", "--quiet"], stdin: input)
         let piped = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--quiet"], stdin: normalized.stdout)
         #expect(fused.status == 0 && fused.text == piped.text)
-        #expect(fused.text.split(separator: "\n")[0].split(separator: " ").contains("1087"))  // "·"
+        let firstLine = try #require(fused.text.split(separator: "\n").first, "no output: \(fused.stderr)")
+        #expect(firstLine.split(separator: " ").contains("1087"))  // "·"
         let bad = try CLI.run(["tokenize", "--vocab", CLI.vocab, "--normalize", "english", "--digits", "ascii"], stdin: input)
         #expect(bad.status != 0 && bad.stderr.contains("--digits applies to --normalize persian only"))
     }

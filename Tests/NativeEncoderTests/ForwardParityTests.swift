@@ -6,7 +6,7 @@ import Testing
     /// Max |native - PyTorch| allowed on hidden states and pooled outputs.
     static let tolerance: Float = 1e-4
 
-    @Test(arguments: ["a", "b"], [1, 2])
+    @Test(.requires(.minilmModel), arguments: ["a", "b"], [1, 2])
     func matchesTransformers(batchTag: String, threads: Int) throws {
         let golden = try SafetensorsFile(contentsOf: Paths.fixtures + "/forward.safetensors")
         let shape = try golden.info("\(batchTag).input_ids").shape
@@ -27,7 +27,7 @@ import Testing
         #expect(pooledError <= Self.tolerance, "pooled max abs diff \(pooledError)")
     }
 
-    @Test func meanPoolingMatchesSentenceTransformers() throws {
+    @Test(.requires(.minilmModel)) func meanPoolingMatchesSentenceTransformers() throws {
         // The three embed-input.txt lines, one at a time, as sentence-transformers encodes them.
         let golden = try SafetensorsFile(contentsOf: Paths.fixtures + "/forward.safetensors")
         let reference = try SafetensorsFile(contentsOf: Paths.fixtures + "/embed.safetensors").floats("mean")

@@ -1,9 +1,10 @@
+@_exported import BertKitTestSupport
 import Foundation
 
-/// Repository paths for tests: fixtures are committed, the model comes from Scripts/fetch-assets.sh.
+/// Repository paths for tests: fixtures are committed, the model comes from Scripts/fetch-assets.sh (tests
+/// that load it carry `.requires(.minilmModel)`).
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = TestRepository.root.path
     static let fixtures = root + "/Fixtures/encoder"
     static let model = root + "/.assets/minilm"
 }

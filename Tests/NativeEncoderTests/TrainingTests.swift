@@ -3,7 +3,7 @@ import Testing
 
 /// Dropout masks and AdamW on a tiny batch: deterministic by seed whatever the thread count, and a step
 /// lowers the loss.
-@Suite struct TrainingTests {
+@Suite(.requires(.minilmModel)) struct TrainingTests {
     static func batch() throws -> EncoderBatch { try EncoderBatch(sequences: [[101, 7592, 2088, 102], [101, 2748, 102]]) }
 
     @Test func dropoutIsSeededAndThreadIndependent() throws {
@@ -118,7 +118,7 @@ import Testing
 
 /// The [CLS]-rows-only last layer (pooled-only losses: sparse backward, pooled-only forward) against the
 /// dense computation.
-@Suite struct PooledBackwardTests {
+@Suite(.requires(.minilmModel)) struct PooledBackwardTests {
     @Test(arguments: [false, true])
     func sparseMatchesDense(training: Bool) throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)

@@ -39,7 +39,7 @@ import Testing
         #expect(Self.digest([]) == "cbf29ce484222325")
     }
 
-    @Test(arguments: Mode.allCases)
+    @Test(.requires(.minilmVocabulary), arguments: Mode.allCases)
     func handWrittenEdgeCases(mode: Mode) throws {
         let tokenizer = try Self.tokenizer(mode)
         let inputs = try Self.lines(Repo.path("Fixtures/tokenization/edge-cases.txt"))
@@ -53,13 +53,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["en-rotten-tomatoes", "en-bbc", "fa-chatterbot", "pt-chatterbot", "en-chatterbot"], Mode.allCases)
+    @Test(.requires(.minilmVocabulary, .corpusText), arguments: TestAsset.corpora, Mode.allCases)
     func realCorpusDigests(corpus: String, mode: Mode) throws {
         let input = Repo.path(".assets/text/\(corpus).txt")
-        guard FileManager.default.fileExists(atPath: input) else {
-            Issue.record("missing \(input): run Scripts/fetch-assets.sh && python3 Scripts/prepare-corpus.py")
-            return
-        }
         let tokenizer = try Self.tokenizer(mode)
         let lines = try Self.lines(input)
         var digests = try Self.lines("\(Self.golden)/\(corpus).\(mode.rawValue).digests")
