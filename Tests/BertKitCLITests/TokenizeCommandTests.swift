@@ -52,6 +52,29 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--digits applies to --normalize persian only"))
     }
 
+    /// The hand-written edge cases end to end over the committed mini vocabulary, against HF's ids over that
+    /// vocabulary (Fixtures/tokenization/mini, Scripts/golden/make-mini-vocab.py): needs no fetched asset.
+    @Test(arguments: ["uncased", "cased"])
+    func miniVocabularyEdgeCasesEndToEnd(mode: String) throws {
+        let folder = TestRepository.path("Fixtures/tokenization/mini")
+        let input = TestRepository.path("Fixtures/tokenization/edge-cases.txt")
+        let r = try CLI.run(["tokenize", "--vocab", folder + "/vocab.txt", "--input", input, "--quiet", "--threads", "2"]
+                            + (mode == "cased" ? ["--cased"] : []))
+        #expect(r.status == 0, "\(r.stderr)")
+        let golden = try String(contentsOfFile: "\(folder)/edge-cases.\(mode).jsonl", encoding: .utf8)
+        let expected = try golden.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let ids = try #require(object["ids"] as? [Int])
+            return ids.map(String.init).joined(separator: " ") + "\n"
+        }
+        #expect(expected.count == 179)
+        let got = r.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0 + "\n" }
+        #expect(got.count == expected.count)
+        for (k, (ours, hf)) in zip(got, expected).enumerated() where ours != hf {
+            Issue.record("edge-cases.txt line \(k + 1) (\(mode)): got \(ours)HF  \(hf)")
+        }
+    }
+
     @Test func badVocabularyAndBadArgumentsAreClearErrors() throws {
         let missing = try CLI.run(["tokenize", "--vocab", "/nonexistent/vocab.txt"], stdin: Data())
         #expect(missing.status != 0 && missing.stderr.contains("cannot read vocabulary '/nonexistent/vocab.txt': no such file"))
