@@ -65,14 +65,72 @@ import Testing
         #expect(error <= 1e-4, "max abs diff \(error)")
     }
 
-    @Test func normalizeAndClsPooling() throws {
-        let stdin = Data("Olá, tudo bem?\n".utf8)
-        let normalized = try Self.vectors(try CLI.run(["embed", "--model", Self.model, "--normalize", "--threads", "1"], stdin: stdin).text)
-        let norm = normalized[0].reduce(0) { $0 + $1 * $1 }.squareRoot()
-        #expect(abs(norm - 1) < 1e-5)
-        let cls = try Self.vectors(try CLI.run(["embed", "--model", Self.model, "--pooling", "cls", "--threads", "1"], stdin: stdin).text)
-        let mean = try Self.vectors(try CLI.run(["embed", "--model", Self.model, "--threads", "1"], stdin: stdin).text)
-        #expect(cls[0].count == 384 && cls[0] != mean[0])
+    /// `--normalize` divides the mean-pooled vector by its L2 norm: same direction as PyTorch's, unit length.
+    @Test func normalizeGivesTheUnitMeanVector() throws {
+        let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
+        let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--normalize", "--threads", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try Self.vectors(r.text)
+        let reference = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("embed.json"))) as? [[Double]])
+        try #require(got.count == 3 && reference.count == 3)
+        for (vector, mean) in zip(got, reference) {
+            let norm = mean.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let error = zip(vector, mean).map { abs($0 - $1 / norm) }.max() ?? .infinity
+            #expect(vector.count == 384 && error <= 1e-5, "max abs diff \(error)")
+        }
+    }
+
+    /// `--pooling cls` is the last hidden state at [CLS] (sentence-transformers' CLS pooling; not BERT's pooler),
+    /// checked against PyTorch's `last_hidden_state[:, 0]` for the same sentences (Fixtures/encoder/forward.safetensors,
+    /// batch `a`, tolerance 1e-4 as for mean pooling); the pooler output is a different vector.
+    @Test func clsPoolingIsTheCLSHiddenStateOfPyTorch() throws {
+        let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
+        let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--pooling", "cls", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try Self.vectors(r.text)
+        let golden = try Self.float32Tensors(Self.fixtures.appendingPathComponent("forward.safetensors"))
+        let (hidden, hiddenShape) = try #require(golden["a.last_hidden_state"])
+        let (pooler, _) = try #require(golden["a.pooler_output"])
+        try #require(hiddenShape.count == 3 && hiddenShape[0] == 3 && hiddenShape[2] == 384 && got.count == 3)
+        let (length, width) = (hiddenShape[1], hiddenShape[2])
+        for (b, vector) in got.enumerated() {
+            let cls = hidden[(b * length * width)..<(b * length * width + width)].map(Double.init)
+            let error = zip(vector, cls).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(vector.count == 384 && error <= 1e-4, "sentence \(b + 1): max abs diff \(error) from PyTorch's [CLS] state")
+            let fromPooler = zip(vector, pooler[(b * width)..<((b + 1) * width)]).map { abs($0 - Double($1)) }.max() ?? 0
+            #expect(fromPooler > 1e-2, "sentence \(b + 1) equals the pooler output")
+        }
+    }
+
+    /// The F32 tensors of a safetensors file by name (values, shape): 8-byte little-endian header length, JSON
+    /// header, then the data (https://github.com/huggingface/safetensors, README "Format").
+    static func float32Tensors(_ url: URL) throws -> [String: ([Float], [Int])] {
+        let data = try Data(contentsOf: url)
+        try #require(data.count >= 8)
+        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        try #require(8 + headerLength <= data.count)
+        let header = try #require(try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        let body = data.subdata(in: (8 + headerLength)..<data.count)
+        var tensors: [String: ([Float], [Int])] = [:]
+        for (name, value) in header {
+            guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+                  offsets[0] <= offsets[1], offsets[1] <= body.count else { continue }
+            let bytes = body.subdata(in: offsets[0]..<offsets[1])
+            let words = [UInt8](bytes)
+            var values: [Float] = []
+            values.reserveCapacity(words.count / 4)
+            for i in stride(from: 0, to: words.count - 3, by: 4) {
+                var bits = UInt32(words[i + 3])
+                bits = bits << 8 | UInt32(words[i + 2])
+                bits = bits << 8 | UInt32(words[i + 1])
+                bits = bits << 8 | UInt32(words[i])
+                values.append(Float(bitPattern: bits))
+            }
+            tensors[name] = (values, shape)
+        }
+        return tensors
     }
 
     @Test func inconsistentModelFolderNamesFileAndTensor() throws {

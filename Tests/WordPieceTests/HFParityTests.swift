@@ -27,16 +27,30 @@ import Testing
 
     /// FNV-1a 64 of the ids as `bertkit tokenize` prints them.
     static func digest(_ ids: [Int32]) -> String {
+        digest(bytes: ids.map(String.init).joined(separator: " ").utf8)
+    }
+
+    /// FNV-1a 64 of `bytes` as 16 lower-case hex digits.
+    static func digest(bytes: some Sequence<UInt8>) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in ids.map(String.init).joined(separator: " ").utf8 {
+        for byte in bytes {
             h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// The standard FNV-1a 64 test vectors (Fowler/Noll/Vo reference test suite; the generator asserts the same
+    /// three), and ids joined by single spaces as the golden files hash them (values from
+    /// Scripts/golden/generate-tokenization.py's `fnv1a64`).
     @Test func fnvDigestMatchesTheGoldenReadmeVectors() {
         #expect(Self.digest([]) == "cbf29ce484222325")
+        #expect(Self.digest(bytes: "a".utf8) == "af63dc4c8601ec8c")
+        #expect(Self.digest(bytes: "foobar".utf8) == "85944171f73967e8")
+        #expect(Self.digest([7592]) == Self.digest(bytes: "7592".utf8))
+        #expect(Self.digest([7592, 1010, 2088, 999]) == "6e72af3fa926ff49")
+        #expect(Self.digest([101, 102]) == "9aa232cf9b2c320a")
+        #expect(Self.digest([13900]) == "00f5898e9456454c")  // leading zeros are kept
     }
 
     @Test(.requires(.minilmVocabulary), arguments: Mode.allCases)
