@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// `bertkit embed` end to end against sentence-transformers-style mean pooling from PyTorch
-/// (Fixtures/encoder/embed.json, Scripts/golden/encoder.py): fa/pt/en lines through the real tokenizer.
-@Suite(.requires(.minilmModel, .minilmVocabulary)) struct EmbedCommandTests {
+/// (Fixtures/encoder/embed.json, Scripts/golden/encoder.py): fa/pt/en lines through the real tokenizer, or,
+/// with no fetched asset, through the committed tiny random BERT (Fixtures/tiny-bert).
+@Suite struct EmbedCommandTests {
     static let model = TestRepository.path(".assets/minilm")
     static let fixtures = CLI.root.appendingPathComponent("Fixtures/encoder")
 
@@ -15,7 +16,7 @@ import Testing
 
     /// `--blas-coretype` changes OPENBLAS_CORETYPE before OpenBLAS loads (no re-exec needed), the encoder's own
     /// kernels follow OpenBLAS's instruction set, and every choice gives the same vectors.
-    @Test func blasCoretypeIsAppliedAndReported() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func blasCoretypeIsAppliedAndReported() throws {
         let stdin = Data("Persian ads, Portuguese news, English reviews.\n".utf8)
         func run(_ policy: String, _ variable: String?) throws -> (kernels: String, vector: [Double]) {
             let r = try CLI.run(["embed", "--model", Self.model, "--threads", "1", "--blas-coretype", policy], stdin: stdin,
@@ -37,7 +38,7 @@ import Testing
 
     /// Lines are encoded in length-sorted padded batches; every batch size must give each line the vector it gets
     /// alone, in input order (batch size 2 also makes consecutive passes change shape, reusing the arena).
-    @Test func batchingKeepsVectorsAndOrder() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func batchingKeepsVectorsAndOrder() throws {
         let input = try String(contentsOf: Self.fixtures.appendingPathComponent("embed-input.txt"), encoding: .utf8)
         let lines = input + "ok\n" + String(repeating: "a much longer line about Persian ads and Portuguese news ", count: 12)
             + "\nshort one\n"
@@ -52,7 +53,7 @@ import Testing
         }
     }
 
-    @Test func meanPoolingMatchesPyTorch() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func meanPoolingMatchesPyTorch() throws {
         let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
         let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--threads", "2"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -66,7 +67,7 @@ import Testing
     }
 
     /// `--normalize` divides the mean-pooled vector by its L2 norm: same direction as PyTorch's, unit length.
-    @Test func normalizeGivesTheUnitMeanVector() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func normalizeGivesTheUnitMeanVector() throws {
         let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
         let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--normalize", "--threads", "1"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -84,7 +85,7 @@ import Testing
     /// `--pooling cls` is the last hidden state at [CLS] (sentence-transformers' CLS pooling; not BERT's pooler),
     /// checked against PyTorch's `last_hidden_state[:, 0]` for the same sentences (Fixtures/encoder/forward.safetensors,
     /// batch `a`, tolerance 1e-4 as for mean pooling); the pooler output is a different vector.
-    @Test func clsPoolingIsTheCLSHiddenStateOfPyTorch() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func clsPoolingIsTheCLSHiddenStateOfPyTorch() throws {
         let input = Self.fixtures.appendingPathComponent("embed-input.txt").path
         let r = try CLI.run(["embed", "--model", Self.model, "--input", input, "--pooling", "cls", "--threads", "2"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -101,6 +102,28 @@ import Testing
             let fromPooler = zip(vector, pooler[(b * width)..<((b + 1) * width)]).map { abs($0 - Double($1)) }.max() ?? 0
             #expect(fromPooler > 1e-2, "sentence \(b + 1) equals the pooler output")
         }
+    }
+
+    /// The committed tiny BERT end to end: mean and [CLS] pooling against PyTorch (Fixtures/tiny-bert/golden).
+    @Test(arguments: ["mean", "cls"])
+    func tinyModelPoolingMatchesPyTorch(pooling: String) throws {
+        let model = TestRepository.path("Fixtures/tiny-bert"), golden = URL(fileURLWithPath: model + "/golden")
+        let r = try CLI.run(["embed", "--model", model, "--input", golden.appendingPathComponent("embed-input.txt").path,
+                             "--pooling", pooling, "--threads", "2", "--batch-size", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try Self.vectors(r.text)
+        var reference: [[Double]]
+        if pooling == "mean" {
+            reference = try #require(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: golden.appendingPathComponent("embed.json"))) as? [[Double]])
+        } else {
+            let (hidden, shape) = try #require(try Self.float32Tensors(golden.appendingPathComponent("forward.safetensors"))["a.last_hidden_state"])
+            try #require(shape.count == 3)
+            reference = (0..<shape[0]).map { b in hidden[(b * shape[1] * shape[2])..<(b * shape[1] * shape[2] + shape[2])].map(Double.init) }
+        }
+        #expect(got.count == 3 && reference.count == 3 && got.allSatisfy { $0.count == 32 })
+        let error = zip(got.joined(), reference.joined()).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(error <= 1e-4, "max abs diff \(error)")
     }
 
     /// The F32 tensors of a safetensors file by name (values, shape): 8-byte little-endian header length, JSON
@@ -133,7 +156,7 @@ import Testing
         return tensors
     }
 
-    @Test func inconsistentModelFolderNamesFileAndTensor() throws {
+    @Test(.requires(.minilmModel, .minilmVocabulary)) func inconsistentModelFolderNamesFileAndTensor() throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fm = FileManager.default

@@ -7,6 +7,9 @@ enum Paths {
     static let root = TestRepository.root.path
     static let fixtures = root + "/Fixtures/encoder"
     static let model = root + "/.assets/minilm"
+    /// The committed tiny random BERT (Scripts/golden/make-tiny-bert.py) and its PyTorch goldens: no fetch needed.
+    static let tinyModel = root + "/Fixtures/tiny-bert"
+    static let tinyFixtures = tinyModel + "/golden"
 }
 
 /// The counter noise Scripts/golden/encoder.py uses for R1/R2: exact in float32.
