@@ -28,6 +28,17 @@ static void load_once(void) {
     const char *names[] = {"libopenblas.so.0", "libopenblas.so",
                            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"};
     void *handle = NULL;
+    // BERTKIT_OPENBLAS names one library file to use instead (another OpenBLAS build); only that one is tried.
+    const char *chosen = getenv("BERTKIT_OPENBLAS");
+    if (chosen != NULL && chosen[0] != '\0') {
+        handle = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+        if (handle == NULL) {
+            const char *why = dlerror();
+            snprintf(load_error, sizeof load_error, "cannot load BERTKIT_OPENBLAS=%s (%s); unset it or name an OpenBLAS library",
+                     chosen, why ? why : "not found");
+            return;
+        }
+    }
     for (size_t i = 0; i < sizeof names / sizeof names[0] && handle == NULL; i++) {
         handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     }

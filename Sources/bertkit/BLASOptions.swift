@@ -33,7 +33,7 @@ struct BLASOptions: ParsableArguments {
         guard blasCoretype == "env" || blasCoretype == "auto"
             || (!blasCoretype.isEmpty && blasCoretype.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) })
         else { throw ValidationError("--blas-coretype must be env, auto or an OpenBLAS core name such as Haswell") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
     }
 
     /// Sets `OPENBLAS_CORETYPE` for the requested kernels before OpenBLAS loads (or, if it already has,
@@ -44,7 +44,7 @@ struct BLASOptions: ParsableArguments {
         let current = environment["OPENBLAS_CORETYPE"]
         func warnIfIgnored() {
             if blasCoretype != "env", blasCoretype != "auto", BLAS.corename.lowercased() != blasCoretype.lowercased() {
-                FileHandle.standardError.write(Data("bertkit: OpenBLAS chose \(BLAS.corename) kernels, not \(blasCoretype) (unknown name or unsupported CPU)\n".utf8))
+                printError("bertkit: OpenBLAS chose \(BLAS.corename) kernels, not \(blasCoretype) (unknown name or unsupported CPU)")
             }
         }
         if environment[marker] != nil {

@@ -8,4 +8,20 @@ struct BertKitCommand: AsyncParsableCommand {
         abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding.",
         subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
     )
+
+    /// ArgumentParser's own entry point (parse, run, exit with the error's code), after making sure descriptors
+    /// 0-2 are open, so a closed standard stream cannot be taken over by a file bertkit opens.
+    static func main() async {
+        reserveStandardDescriptors()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

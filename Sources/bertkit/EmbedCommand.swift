@@ -31,6 +31,15 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var io: LineIOOptions
     @OptionGroup var blas: BLASOptions
 
+    /// Most lines per encoder pass: the activation plan grows with it, so larger values are refused up front.
+    static let maximumBatchSize = 1024
+
+    func validate() throws {
+        guard batchSize >= 1, batchSize <= Self.maximumBatchSize else {
+            throw ValidationError("--batch-size must be between 1 and \(Self.maximumBatchSize) (got \(batchSize))")
+        }
+    }
+
     func run() throws {
         try blas.applyKernelPolicy()
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
@@ -40,7 +49,6 @@ struct EmbedCommand: ParsableCommand {
         guard tokenizer.vocabulary.count == config.vocabularySize else {
             throw ValidationError("\(model): the vocabulary has \(tokenizer.vocabulary.count) tokens but config.json says vocab_size \(config.vocabularySize); the files do not belong together")
         }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         let length = maxLength ?? min(128, config.maxPositions)
         let specials = tokenizer.template.addedTokens(pair: false)
         guard length > specials, length <= config.maxPositions else {

@@ -74,7 +74,7 @@ struct EncodeCommand: ParsableCommand {
 
     func validate() throws {
         try persian.validate(profile: normalize, flag: "--normalize")
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
         guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
         guard stride >= 0 else { throw ValidationError("--stride must not be negative") }
         if let padToMultipleOf, padToMultipleOf < 1 { throw ValidationError("--pad-to-multiple-of must be at least 1") }

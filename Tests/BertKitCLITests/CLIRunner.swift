@@ -33,7 +33,11 @@ enum CLI {
     ///
     /// Standard output and standard error are read on threads of their own while standard input is written,
     /// so a child that fills one pipe while the test is busy with another never blocks (a pipe holds 64 KiB).
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:]) throws -> Result {
+    ///
+    /// `redirect` is shell redirection applied to bertkit itself (e.g. `2>/dev/full`, `2>&-`): bertkit then runs
+    /// under `/bin/sh -c 'exec bertkit "$@" REDIRECT'`, so the redirected stream is not captured.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:],
+                    redirect: String? = nil) throws -> Result {
         _ = ignoreBrokenPipe
         let process = Process()
         process.executableURL = binary
@@ -43,6 +47,10 @@ enum CLI {
             process.environment = env
         }
         process.arguments = arguments
+        if let redirect {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirect)", binary.path] + arguments
+        }
         process.currentDirectoryURL = root
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
