@@ -69,6 +69,12 @@ struct PersianOptions: ParsableArguments {
         if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
             throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
         }
+        // A line break or control character would split or merge lines (output no longer one line per input line).
+        if let scalar = zwnjPlaceholder?.unicodeScalars.first,
+           scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+            || scalar.properties.generalCategory == .paragraphSeparator {
+            throw ValidationError("--zwnj-placeholder must be a visible character, not U+\(String(scalar.value, radix: 16, uppercase: true)) (a control character or line break)")
+        }
         if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
     }
 }

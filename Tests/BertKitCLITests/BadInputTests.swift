@@ -60,8 +60,12 @@ import Testing
         (["benchmark-train", "--model", model, "--batch-size", "100000"],
          "--batch-size x --max-length must be at most 32768 tokens per step (got 100000 x 128)"),
         (["benchmark-train", "--model", model, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
+        (["normalize", "--profile", "persian", "--zwnj-placeholder", "\n"],
+         "--zwnj-placeholder must be a visible character, not U+A (a control character or line break)"),
+        (["tokenize", "--vocab", vocab, "--normalize", "persian", "--zwnj-placeholder", "\u{2028}"],
+         "--zwnj-placeholder must be a visible character, not U+2028 (a control character or line break)"),
     ])
-    func resourceLimitsAreCheckedBeforeAllocating(arguments: [String], message: String) throws {
+    func optionsAreCheckedBeforeAnythingRuns(arguments: [String], message: String) throws {
         let r = try CLI.run(arguments, stdin: Data("x\n".utf8))
         #expect(r.status == 64, "\(r.status) \(r.stderr)")
         #expect(r.stderr.contains(message), "\(r.stderr)")
