@@ -4,10 +4,10 @@ import COpenBLAS
 /// The only Swift file that calls OpenBLAS: row-major sgemm, the thread count and the kernel name.
 ///
 /// Pattern after apple/swift-nio `Sources/NIOWebSocket/SHA1.swift` (one internal wrapper over one C library).
-public enum BLAS {
+package enum BLAS {
     /// Loads OpenBLAS (once; later calls are free).
     /// - Throws: `NativeEncoderError.blasUnavailable` when the library cannot be loaded.
-    public static func load() throws {
+    package static func load() throws {
         var buffer = [CChar](repeating: 0, count: 512)
         if bk_blas_load(&buffer, Int32(buffer.count)) != 0 {
             throw NativeEncoderError.blasUnavailable(reason: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -15,30 +15,30 @@ public enum BLAS {
     }
 
     /// Whether OpenBLAS has been loaded (after which `OPENBLAS_CORETYPE` no longer matters to this process).
-    public static var isLoaded: Bool { bk_blas_is_loaded() != 0 }
+    package static var isLoaded: Bool { bk_blas_is_loaded() != 0 }
 
     /// The kernel family OpenBLAS picked at load time (e.g. "Haswell", "Cooperlake"); set by
     /// `OPENBLAS_CORETYPE` or detected from the CPU.
-    public static var corename: String {
+    package static var corename: String {
         guard let name = bk_blas_corename() else { return "unknown" }
         return String(cString: name)
     }
 
     /// Whether OpenBLAS runs AVX-512 kernels (its SkylakeX, Cooperlake and SapphireRapids families).
-    public static var usesAVX512: Bool {
+    package static var usesAVX512: Bool {
         ["skylakex", "cooperlake", "sapphirerapids"].contains(corename.lowercased())
     }
 
     /// The instruction set of the encoder's own attention kernels with default settings: AVX-512 exactly when
     /// OpenBLAS's kernels are AVX-512 (and the CPU has it), so a user's `OPENBLAS_CORETYPE` binds the whole
     /// encoder; else AVX2+FMA where the CPU has it.
-    public static var encoderKernels: String { String(cString: bk_attention_isa(usesAVX512 ? 1 : 0)) }
+    package static var encoderKernels: String { String(cString: bk_attention_isa(usesAVX512 ? 1 : 0)) }
 
     /// OpenBLAS's own thread count (the encoder keeps it at 1 and parallelizes by itself).
-    public static var threads: Int { Int(bk_blas_get_threads()) }
+    package static var threads: Int { Int(bk_blas_get_threads()) }
 
     /// Sets OpenBLAS's own thread count.
-    public static func setThreads(_ count: Int) {
+    package static func setThreads(_ count: Int) {
         bk_blas_set_threads(Int32(max(1, count)))
     }
 
