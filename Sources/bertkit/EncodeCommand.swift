@@ -107,6 +107,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicOutput.refuseOverwriting(input: input, output: output)
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: persian) }
         var tokenizer = try loadTokenizer(vocab, cased: cased, normalizer: normalizer)
         let kind = outputFormat
