@@ -4,6 +4,9 @@ import PackageDescription
 
 let package = Package(
     name: "BertKit",
+    // Linux only (Debian/Ubuntu, x86-64): the sources call Glibc directly (LineIO), re-execute through
+    // /proc/self/exe and dlopen libopenblas.so.0 (bertkit, COpenBLAS), and link ICU's libicuuc. SwiftPM cannot
+    // declare "Linux only"; this line only sets the deployment target a macOS port would start from.
     platforms: [.macOS(.v14)],
     products: [
         // MARK: public libraries

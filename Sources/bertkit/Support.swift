@@ -122,6 +122,8 @@ func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(de
 /// The text of every token id, precomputed once, as flat bytes owned by this object (raw pointers, so
 /// worker threads read them without reference counting). Each text is stored with a leading space and
 /// padded to a multiple of 8 bytes, so short ones (every decimal id) are copied with one 8-byte store.
+/// Sendable because the buffers are written only in `init` and read-only afterwards; `deinit` frees them when
+/// the last worker has let go.
 final class TokenText: @unchecked Sendable {
     /// Per id: byte offset of its padded text, and the text's length including the leading space.
     private let offsets: UnsafeMutableBufferPointer<Int32>
