@@ -15,7 +15,7 @@ struct BLASOptions: ParsableArguments {
     @Option(help: "OpenBLAS kernels: env (keep OPENBLAS_CORETYPE as set), auto (let OpenBLAS detect the CPU) or a core name.")
     var blasCoretype: String = "env"
 
-    @Option(help: "Worker threads (OpenBLAS itself stays at one thread; default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (OpenBLAS itself stays at one thread; default: all cores).")
     var threads: Int?
 
     /// Worker count to use.

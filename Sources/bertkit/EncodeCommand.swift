@@ -58,7 +58,7 @@ struct EncodeCommand: ParsableCommand {
     var noHeader = false
     @Flag(help: "Skip malformed rows (counted in the summary) instead of stopping at the first.")
     var skipBadRows = false
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (default: all cores).")
     var threads: Int?
     @Option(help: "Input: a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders.")
     var input: String

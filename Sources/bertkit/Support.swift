@@ -27,7 +27,7 @@ struct LineIOOptions: ParsableArguments {
 
 /// Thread count and summary options of the streaming subcommands.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print no summary.")

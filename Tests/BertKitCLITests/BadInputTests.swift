@@ -52,6 +52,9 @@ import Testing
     @Test(arguments: [
         (["tokenize", "--vocab", vocab, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
         (["tokenize", "--vocab", vocab, "--threads=-3"], "--threads must be between 1 and 256 (got -3)"),
+        // A negative value after a space used to read as a missing value ("-3" looked like an option).
+        (["tokenize", "--vocab", vocab, "--threads", "-3"], "--threads must be between 1 and 256 (got -3)"),
+        (["embed", "--model", model, "--threads", "-1"], "--threads must be between 1 and 256 (got -1)"),
         (["normalize", "--threads", "257"], "--threads must be between 1 and 256 (got 257)"),
         (["encode", "--vocab", vocab, "--input", "-", "--output", "/nonexistent/out.jsonl", "--max-length", "16", "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
         (["embed", "--model", model, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
