@@ -110,6 +110,9 @@ struct EmbedTransform: LineTransform {
             }
         }
         for var vector in vectors {
+            // JSON has no NaN or infinity: a model that produces them (bad weights) stops the run with a clear
+            // error instead of writing `[nan,...]`, which no JSON reader accepts.
+            guard vector.allSatisfy(\.isFinite) else { throw EmbedError.nonFiniteOutput }
             if normalize {
                 let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 if norm > 0 { vector = vector.map { $0 / norm } }
@@ -121,6 +124,20 @@ struct EmbedTransform: LineTransform {
             }
             output.append(0x5D)
             output.append(0x0A)
+        }
+    }
+}
+
+/// Errors of `bertkit embed` that are not the libraries' own.
+enum EmbedError: Error, CustomStringConvertible {
+    /// The encoder produced NaN or an infinite value.
+    case nonFiniteOutput
+
+    var description: String {
+        switch self {
+        case .nonFiniteOutput:
+            return "the model produced NaN or infinite values, which JSON cannot hold; model.safetensors probably "
+                + "holds NaN or infinite weights (check it with safetensors/torch)"
         }
     }
 }

@@ -104,6 +104,28 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(20), "refused without allocating")
     }
 
+    /// A checkpoint with a NaN weight gave `[nan,...]` lines, which are not JSON; now a clear error, no output.
+    @Test func nonFiniteWeightsAreAnErrorNotBadJSON() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var data = try Data(contentsOf: URL(fileURLWithPath: Self.model + "/model.safetensors"))
+        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        let entry = try #require(header["embeddings.LayerNorm.weight"] as? [String: Any])
+        let offsets = try #require(entry["data_offsets"] as? [Int])
+        let at = 8 + headerLength + offsets[0]
+        data.replaceSubrange(at..<(at + 4), with: [0x00, 0x00, 0xC0, 0x7F])  // float32 NaN, little-endian
+        try data.write(to: dir.appendingPathComponent("model.safetensors"))
+        for name in ["config.json", "vocab.txt", "tokenizer_config.json"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path, withDestinationPath: Self.model + "/" + name)
+        }
+        let output = dir.appendingPathComponent("out.jsonl")
+        let r = try CLI.run(["embed", "--model", dir.path, "--threads", "1", "--output", output.path], stdin: Data("the fox\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the model produced NaN or infinite values, which JSON cannot hold"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     /// benchmark-train draws its random ids from the ordinary tokens of whatever vocabulary the folder has
     /// (it used to assume more than 1000 tokens and trap); a vocabulary of special tokens only is an error.
     @Test func benchmarkTrainTakesSmallVocabularies() throws {
