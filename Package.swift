@@ -4,6 +4,9 @@ import PackageDescription
 
 let package = Package(
     name: "BertKit",
+    // Linux only (Debian/Ubuntu, x86-64): the sources call Glibc directly (LineIO), re-execute through
+    // /proc/self/exe and dlopen libopenblas.so.0 (bertkit, COpenBLAS), and link ICU's libicuuc. SwiftPM cannot
+    // declare "Linux only"; this line only sets the deployment target a macOS port would start from.
     platforms: [.macOS(.v14)],
     products: [
         // MARK: public libraries
@@ -76,18 +79,20 @@ let package = Package(
         ),
 
         // MARK: tests
-        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization"]),
-        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport"]),
+        // The one skip policy for tests that need fetched assets (`.requires(...)`), and the repository root.
+        .target(name: "BertKitTestSupport", path: "Tests/BertKitTestSupport"),
+        .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "BertKitTestSupport"]),
+        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport", "BertKitTestSupport"]),
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
-        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport"]),
+        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport", "BertKitTestSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
         // PythonRandom against CPython's streams (Fixtures/random).
         .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
-        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding"]),
+        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitTestSupport"]),
         // Google-exact instances against Fixtures/pretraining goldens made by Google's own script.
-        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "InputEncoding", "WordPiece", "BertKitSupport"]),
+        .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "InputEncoding", "WordPiece", "BertKitSupport", "BertKitTestSupport"]),
         // Runs the built `bertkit` binary end to end.
-        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit"]),
+        .testTarget(name: "BertKitCLITests", dependencies: ["bertkit", "BertKitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,9 +12,11 @@ let package = Package(
     name: "NormalizationBench",
     dependencies: [.package(path: "../..")],
     targets: [
+        // utf8proc for the utf8proc-NFC peer (BertKit keeps its own wrapper internal).
+        .systemLibrary(name: "CUTF8ProcBench", path: "Sources/CUTF8ProcBench"),
         .executableTarget(
             name: "normalization-bench",
-            dependencies: [.product(name: "TextNormalization", package: rootFolder)]
+            dependencies: [.product(name: "TextNormalization", package: rootFolder), "CUTF8ProcBench"]
         )
     ],
     swiftLanguageModes: [.v6]

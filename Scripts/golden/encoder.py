@@ -12,7 +12,8 @@ Writes into Fixtures/encoder/:
 R1/R2 come from a counter hash the Swift test reproduces: r(i, seed) = ((i * 2654435761 + seed) mod 2^32 >> 8)
 / 2^24 - 0.5 (exact in float32), seed 1 for R1 and 2 for R2, i the row-major flat index.
 
-Usage: HF_HUB_OFFLINE=1 .venv/ref/bin/python Scripts/golden/encoder.py [--model .assets/minilm]
+Usage: HF_HUB_OFFLINE=1 .venv/ref/bin/python Scripts/golden/encoder.py [--model .assets/minilm] [--out Fixtures/encoder]
+(the committed tiny BERT: --model Fixtures/tiny-bert --out Fixtures/tiny-bert/golden)
 """
 import argparse, hashlib, json, os, platform, sys
 
@@ -117,7 +118,7 @@ def main():
         f.write(f"generator: Scripts/golden/encoder.py\npython: {platform.python_version()}\n"
                 f"torch: {torch.__version__}\ntransformers: {transformers.__version__}\n"
                 f"tokenizers: {tokenizers.__version__}\nnumpy: {np.__version__}\n"
-                f"model: all-MiniLM-L6-v2 model.safetensors sha256 {sha}\n")
+                f"model: {'all-MiniLM-L6-v2' if args.model.rstrip('/').endswith('minilm') else args.model} model.safetensors sha256 {sha}\n")
 
 
 if __name__ == "__main__":

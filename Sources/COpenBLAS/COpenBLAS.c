@@ -35,6 +35,17 @@ const char *bk_blas_library_name(int i) {
 static void load_once(void) {
     load_attempted = 1;
     void *handle = NULL;
+    // BERTKIT_OPENBLAS names one library file to use instead (another OpenBLAS build); only that one is tried.
+    const char *chosen = getenv("BERTKIT_OPENBLAS");
+    if (chosen != NULL && chosen[0] != '\0') {
+        handle = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+        if (handle == NULL) {
+            const char *why = dlerror();
+            snprintf(load_error, sizeof load_error, "cannot load BERTKIT_OPENBLAS=%s (%s); unset it or name an OpenBLAS library",
+                     chosen, why ? why : "not found");
+            return;
+        }
+    }
     for (size_t i = 0; bk_blas_library_names[i] != NULL && handle == NULL; i++) {
         handle = dlopen(bk_blas_library_names[i], RTLD_NOW | RTLD_LOCAL);
     }

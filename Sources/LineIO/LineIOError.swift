@@ -11,13 +11,16 @@ public enum LineIOError: Error, Equatable, Sendable, CustomStringConvertible {
     case lineTooLong(path: String, line: Int, byteOffset: Int, limit: Int)
     /// The per-line transform rejected a line.
     case transformFailed(path: String, line: Int, byteOffset: Int, reason: String)
+    /// The output path names the input file itself.
+    case outputIsInput(path: String)
 
     public var description: String {
         switch self {
         case let .unreadableInput(path, reason):
             return "cannot read input '\(path)': \(reason)"
         case let .unwritableOutput(path, reason):
-            return "cannot write output '\(path)': \(reason); nothing was written"
+            // A file output is renamed into place only on success; standard output may have received a part.
+            return "cannot write output '\(path)': \(reason)" + (path == "<stdout>" ? "" : "; nothing was written")
         case let .invalidUTF8(path, line, column, byteOffset):
             return "\(path):\(line): invalid UTF-8 at byte \(column) of the line (byte offset \(byteOffset) in the input); "
                 + "fix the encoding or pass --lossy to replace bad bytes with U+FFFD"
@@ -26,6 +29,8 @@ public enum LineIOError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "split the input into lines (one example per line)"
         case let .transformFailed(path, line, byteOffset, reason):
             return "\(path):\(line) (byte offset \(byteOffset)): \(reason)"
+        case let .outputIsInput(path):
+            return "output '\(path)' is the input file; write to another path (the input would be replaced while it is read)"
         }
     }
 }

@@ -86,6 +86,7 @@ public struct LinePipeline: Sendable {
         inputPath: String?, outputPath: String?, progress: ((Statistics) -> Void)? = nil,
         makeTransform: () throws -> T
     ) throws -> (statistics: Statistics, transforms: [T]) {
+        try AtomicOutput.refuseOverwriting(input: inputPath, output: outputPath)
         let input = try LineInput(path: inputPath)
         let output = try AtomicOutput(path: outputPath)
         do {

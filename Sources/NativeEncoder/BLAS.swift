@@ -5,11 +5,11 @@ import Foundation
 /// The only Swift file that calls OpenBLAS: row-major sgemm, the thread count and the kernel name.
 ///
 /// Pattern after apple/swift-nio `Sources/NIOWebSocket/SHA1.swift` (one internal wrapper over one C library).
-public enum BLAS {
+package enum BLAS {
     /// Loads OpenBLAS (once; later calls are free), with the kernels `selectCoreType` chose (by default: an
     /// `OPENBLAS_CORETYPE` from the environment, else the CPUID choice).
     /// - Throws: `NativeEncoderError.blasUnavailable` when the library cannot be loaded.
-    public static func load() throws {
+    package static func load() throws {
         _ = defaultSelection
         var buffer = [CChar](repeating: 0, count: 512)
         if bk_blas_load(&buffer, Int32(buffer.count)) != 0 {
@@ -18,10 +18,10 @@ public enum BLAS {
     }
 
     /// Whether OpenBLAS has been loaded (after which `OPENBLAS_CORETYPE` no longer matters to this process).
-    public static var isLoaded: Bool { bk_blas_is_loaded() != 0 }
+    package static var isLoaded: Bool { bk_blas_is_loaded() != 0 }
 
     /// The kernel family OpenBLAS runs (e.g. "Haswell", "SkylakeX"), as `openblas_get_corename()` says; loads it.
-    public static var corename: String {
+    package static var corename: String {
         _ = defaultSelection
         guard let name = bk_blas_corename() else { return "unknown" }
         return String(cString: name)
@@ -29,7 +29,7 @@ public enum BLAS {
 
     /// The release: from `openblas_get_config()` once loaded; before that, from the file name of the library
     /// `load()` would open (Debian: `libopenblas.so.0` -> `libopenblasp-r0.3.21.so`). nil when neither says.
-    public static var version: OpenBLASVersion? {
+    package static var version: OpenBLASVersion? {
         if isLoaded, let config = bk_blas_config() { return OpenBLASVersion(parsing: String(cString: config)) }
         return installedVersion()
     }
@@ -52,7 +52,7 @@ public enum BLAS {
     }
 
     /// The choice the last `selectCoreType` made (nil before any).
-    public static var coreChoice: OpenBLASCoreChoice? { selectionState.withLock { $0 } }
+    package static var coreChoice: OpenBLASCoreChoice? { selectionState.withLock { $0 } }
 
     /// Chooses OpenBLAS's kernels (`OpenBLASCoreChoice.choose` on this CPU and the installed release) and, if
     /// OpenBLAS is not loaded yet, applies the choice by setting or removing `OPENBLAS_CORETYPE` in this process,
@@ -60,7 +60,7 @@ public enum BLAS {
     /// threads (bertkit calls it first thing). `applied` is false when OpenBLAS was already loaded: the kernels are
     /// then fixed for this process (bertkit re-executes itself).
     @discardableResult
-    public static func selectCoreType(_ request: OpenBLASCoreRequest = .environment) -> (choice: OpenBLASCoreChoice, applied: Bool) {
+    package static func selectCoreType(_ request: OpenBLASCoreRequest = .environment) -> (choice: OpenBLASCoreChoice, applied: Bool) {
         let current = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
         let choice = OpenBLASCoreChoice.choose(features: .current, version: version, request: request, environment: current)
         selectionState.withLock { $0 = choice }
@@ -80,13 +80,13 @@ public enum BLAS {
     private static let selectionState = LockedValue<OpenBLASCoreChoice?>(nil)
 
     /// OpenBLAS's own thread count (the encoder keeps it at 1 and parallelizes by itself).
-    public static var threads: Int {
+    package static var threads: Int {
         _ = defaultSelection
         return Int(bk_blas_get_threads())
     }
 
     /// Sets OpenBLAS's own thread count.
-    public static func setThreads(_ count: Int) {
+    package static func setThreads(_ count: Int) {
         _ = defaultSelection
         bk_blas_set_threads(Int32(max(1, count)))
     }

@@ -48,6 +48,18 @@ public struct BertConfiguration: Sendable, Equatable {
     /// Width of one attention head.
     public var headSize: Int { hiddenSize / headCount }
 
+    /// The number of parameters these sizes describe (`ParameterLayout`'s count), or nil when it does not fit
+    /// in an `Int` with room for byte counts (16 bytes a parameter: value, gradient, two AdamW moments).
+    /// Computed in Double, so absurd sizes from a config.json are caught before anything is laid out.
+    public var checkedParameterCount: Int? {
+        let h = Double(hiddenSize), i = Double(intermediateSize)
+        let embeddings = (Double(vocabularySize) + Double(maxPositions) + Double(typeVocabularySize)) * h + 2 * h
+        let layer = 4 * h * h + 2 * h * i + 9 * h + i  // QKV + output dense, two LayerNorms, feed-forward
+        let total = embeddings + Double(layerCount) * layer + h * h + h
+        guard total.isFinite, total <= Double(Int.max / 16) else { return nil }
+        return Int(total)
+    }
+
     /// Parses a Hugging Face BERT `config.json`.
     /// - Throws: `NativeEncoderError.invalidConfiguration` naming the file and the field.
     public init(contentsOf path: String) throws {
@@ -88,6 +100,10 @@ public struct BertConfiguration: Sendable, Equatable {
         guard hiddenSize % headCount == 0 else {
             throw NativeEncoderError.invalidConfiguration(
                 path: path, reason: "hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(headCount)")
+        }
+        guard checkedParameterCount != nil else {
+            throw NativeEncoderError.invalidConfiguration(
+                path: path, reason: "its sizes describe more parameters than a 64-bit process can address")
         }
     }
 }

@@ -7,12 +7,16 @@ extension BertEncoder {
 
     /// Runs the encoder on `batch`, keeping what the backward pass needs. With `training`, dropout uses the
     /// configuration's rates and a mask derived from `dropoutSeed` (same seed, same masks, any thread count).
-    /// - Throws: `NativeEncoderError.invalidBatch` for ids, types or lengths the model cannot take.
+    /// - Throws: `NativeEncoderError.invalidBatch` for ids, types or lengths the model cannot take,
+    ///   `.blasUnavailable` when OpenBLAS cannot be loaded.
     ///
     /// With `pooledOnly`, the last layer is computed for the [CLS] rows only (plus every token's keys and
     /// values): the pooler output is exact, `lastHiddenState()` and `meanPooled` return nothing, and
     /// `backward` accepts only a pooled gradient. For losses on the pooled output (classification).
     public func forward(_ batch: EncoderBatch, training: Bool = false, dropoutSeed: UInt64 = 0, pooledOnly: Bool = false) throws {
+        // An encoder made with init(configuration:) has not loaded OpenBLAS yet: report a missing library here
+        // (NativeEncoderError.blasUnavailable) instead of aborting in the first matrix product.
+        try BLAS.load()
         let c = configuration
         guard batch.sequenceLength <= c.maxPositions else {
             throw NativeEncoderError.invalidBatch(

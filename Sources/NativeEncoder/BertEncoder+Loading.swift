@@ -3,11 +3,24 @@ import Foundation
 extension BertEncoder {
     /// Loads `config.json` and `model.safetensors` from a Hugging Face BERT folder.
     /// - Throws: `NativeEncoderError` naming the file and tensor that is missing or inconsistent.
+    ///
+    /// The checkpoint is checked against config.json before any parameter memory is allocated: a config whose
+    /// sizes need more bytes than model.safetensors holds is reported, not allocated.
     public convenience init(directory: String, threads: Int = 1) throws {
         try BLAS.load()  // a clear error here rather than an abort at the first matrix product
-        let config = try BertConfiguration(contentsOf: directory + "/config.json")
+        let configPath = directory + "/config.json"
+        let config = try BertConfiguration(contentsOf: configPath)
+        let file = try SafetensorsFile(contentsOf: directory + "/model.safetensors")
+        // 2 bytes a parameter: the smallest element the loader accepts (F16, BF16).
+        let needed = (config.checkedParameterCount ?? Int.max / 16) * 2
+        guard needed <= file.dataByteCount else {
+            throw NativeEncoderError.invalidConfiguration(
+                path: configPath,
+                reason: "its sizes describe \(config.checkedParameterCount ?? 0) parameters (at least \(needed) bytes) but \(file.path) "
+                    + "holds \(file.dataByteCount) bytes of tensors; the config and weights do not belong together")
+        }
         self.init(configuration: config, threads: threads)
-        try load(safetensors: SafetensorsFile(contentsOf: directory + "/model.safetensors"))
+        try load(safetensors: file)
     }
 
     /// Copies every parameter from a checkpoint, with or without the `bert.` name prefix; extra tensors

@@ -48,7 +48,9 @@ extension BertEncoder {
 
     /// Measures sgemm GFLOP/s at an [m x k] x [k x n] shape split over `threads` (as the encoder splits
     /// its GEMMs): the best of `repeats` runs. A reference for the encoder's achieved throughput.
-    public static func measureSGEMM(m: Int, n: Int, k: Int, threads: Int, repeats: Int = 5) -> Double {
+    /// - Throws: `NativeEncoderError.blasUnavailable` when OpenBLAS cannot be loaded.
+    public static func measureSGEMM(m: Int, n: Int, k: Int, threads: Int, repeats: Int = 5) throws -> Double {
+        try BLAS.load()
         let probe = BertEncoder(configuration: BertConfiguration(vocabularySize: 1, hiddenSize: 1, layerCount: 0, headCount: 1,
                                                                  intermediateSize: 1, maxPositions: 1), threads: threads)
         let a = FloatArena(count: m * k), b = FloatArena(count: k * n), c = FloatArena(count: m * n)

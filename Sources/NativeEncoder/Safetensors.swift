@@ -202,3 +202,8 @@ public struct SafetensorsFile: Sendable {
         }
     }
 }
+
+extension SafetensorsFile {
+    /// Bytes after the header: an upper bound on what the tensors can hold.
+    public var dataByteCount: Int { bytes.count - dataStart }
+}

@@ -45,21 +45,21 @@ public struct BertCharacterTable: Sendable {
     // Entry layout (UInt32): bits 0...20 scalar or sequence index, bits 21...22 kind, bit 23 "sequence",
     // bit 24 "identity" (the scalar maps to itself, so its UTF-8 bytes can be copied as they are).
     /// Shift of the 2-bit `Kind` in a packed entry.
-    public static let kindShift: UInt32 = 21
+    package static let kindShift: UInt32 = 21
     /// Set when the entry's value indexes `sequenceRanges` instead of being a scalar.
-    public static let sequenceFlag: UInt32 = 1 << 23
+    package static let sequenceFlag: UInt32 = 1 << 23
     /// Set when the scalar maps to itself.
-    public static let identityFlag: UInt32 = 1 << 24
+    package static let identityFlag: UInt32 = 1 << 24
     /// Mask of the scalar / sequence index in a packed entry.
-    public static let valueMask: UInt32 = (1 << 21) - 1
+    package static let valueMask: UInt32 = (1 << 21) - 1
 
     /// One packed entry per code point 0...0x10FFFF, in memory this table owns: valid for as long as the
     /// table (or any copy of it) is alive, so hot loops can hold the pointer without copying 4.4 MB.
-    public var entries: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(storage.buffer) }
+    package var entries: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(storage.buffer) }
     private let storage: EntryStorage
     /// Packed (kind << 21 | scalar) elements of multi-scalar mappings, as `[start, count)` runs.
-    public let sequenceElements: [UInt32]
-    public let sequenceRanges: [Range<Int32>]
+    package let sequenceElements: [UInt32]
+    package let sequenceRanges: [Range<Int32>]
     /// The configuration the table was built for.
     public let configuration: Configuration
 
@@ -220,7 +220,7 @@ extension BertCharacterTable {
     }
 
     /// The raw packed entry of a code point (see the layout above); used by tokenizers' hot loops.
-    public func packedEntry(_ scalar: UInt32) -> UInt32 { entries[Int(scalar)] }
+    package func packedEntry(_ scalar: UInt32) -> UInt32 { entries[Int(scalar)] }
 }
 
 /// The packed entries' memory: allocated and filled once while the table is built, never mutated afterwards,

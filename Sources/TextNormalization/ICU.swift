@@ -1,9 +1,9 @@
 import CICUShim
 
 /// The one Swift file that calls ICU (through the C shim `CICUShim`); every other file goes through here.
-public enum ICU {
+enum ICU {
     /// Unicode general categories, numbered as ICU's `UCharCategory`.
-    public enum GeneralCategory: Int32, Sendable {
+    enum GeneralCategory: Int32, Sendable {
         case unassigned = 0, uppercaseLetter, lowercaseLetter, titlecaseLetter, modifierLetter, otherLetter
         case nonSpacingMark, enclosingMark, combiningSpacingMark
         case decimalDigitNumber, letterNumber, otherNumber
@@ -14,7 +14,7 @@ public enum ICU {
         case initialPunctuation, finalPunctuation
 
         /// True for the P* categories (Pc, Pd, Ps, Pe, Pi, Pf, Po).
-        public var isPunctuation: Bool {
+        var isPunctuation: Bool {
             switch self {
             case .dashPunctuation, .startPunctuation, .endPunctuation, .connectorPunctuation, .otherPunctuation,
                 .initialPunctuation, .finalPunctuation:
@@ -25,18 +25,18 @@ public enum ICU {
     }
 
     /// The general category of a code point (`.unassigned` for anything ICU does not know).
-    public static func generalCategory(_ scalar: UInt32) -> GeneralCategory {
+    static func generalCategory(_ scalar: UInt32) -> GeneralCategory {
         GeneralCategory(rawValue: bk_icu_char_type(scalar)) ?? .unassigned
     }
 
     /// True when the code point has the Unicode White_Space property.
-    public static func isWhiteSpace(_ scalar: UInt32) -> Bool { bk_icu_is_white_space(scalar) != 0 }
+    static func isWhiteSpace(_ scalar: UInt32) -> Bool { bk_icu_is_white_space(scalar) != 0 }
 
     /// Simple one-to-one lowercase mapping.
-    public static func lowercase(_ scalar: UInt32) -> UInt32 { bk_icu_to_lower(scalar) }
+    static func lowercase(_ scalar: UInt32) -> UInt32 { bk_icu_to_lower(scalar) }
 
     /// The canonical decomposition (NFD) of one code point.
-    public static func canonicalDecomposition(_ scalar: UInt32) -> [UInt32] {
+    static func canonicalDecomposition(_ scalar: UInt32) -> [UInt32] {
         var out: [UInt32] = []
         canonicalDecomposition(scalar, into: &out)
         return out
@@ -44,7 +44,7 @@ public enum ICU {
 
     /// The canonical decomposition (NFD) of one code point, replacing the contents of `out` (no allocation
     /// once `out` has capacity).
-    public static func canonicalDecomposition(_ scalar: UInt32, into out: inout [UInt32]) {
+    static func canonicalDecomposition(_ scalar: UInt32, into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
         var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         let n = withUnsafeMutableBytes(of: &buffer) { raw -> Int32 in
@@ -58,7 +58,7 @@ public enum ICU {
     }
 
     /// The Unicode version ICU's data carries, as "major.minor".
-    public static var unicodeVersion: String {
+    static var unicodeVersion: String {
         let v = bk_icu_unicode_version()
         return "\(v / 100).\(v % 100)"
     }
@@ -110,7 +110,7 @@ extension ICU {
 
     /// Unicode Joining_Type of a code point, as ICU numbers it (0 non-joining, 1 causing, 2 dual, 3 left,
     /// 4 right, 5 transparent).
-    public static func joiningType(_ scalar: UInt32) -> Int32 { bk_icu_joining_type(scalar) }
+    static func joiningType(_ scalar: UInt32) -> Int32 { bk_icu_joining_type(scalar) }
 
     /// The code point each byte 0...255 decodes to in the named legacy code page (nil where unmapped).
     static func codePage(_ name: String) throws(NormalizationError) -> [UInt32?] {

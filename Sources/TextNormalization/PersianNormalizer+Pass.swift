@@ -40,7 +40,8 @@ extension PersianNormalizer {
                     var e: UInt32 = 0
                     if v < 0x10000 {
                         e = entries[Int(v)]
-                    } else if let nfc, nfc.bits[Int(v >> 3)] & (1 << (v & 7)) == 0 {
+                    } else if v != UTF8Scalars.invalid, let nfc, nfc.bits[Int(v >> 3)] & (1 << (v & 7)) == 0 {
+                        // (an ill-formed byte decodes as `invalid`, past the table: it is copied as is, e = 0)
                         e = ScalarTable.uncomposedFlag
                     }
                     let kind = ScalarTable.kind(e)

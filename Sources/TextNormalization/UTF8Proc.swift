@@ -6,9 +6,9 @@ import CUTF8Proc
 /// (curly quotes, dashes, Unicode spaces, fraction slash, …) to ASCII and has no ICU counterpart short of
 /// a transliterator; it is read once per code point when the English profile builds its table. Unicode
 /// forms go through ICU instead, which measured several times faster (BENCHMARKS.md, normalization section).
-public enum UTF8Proc {
+enum UTF8Proc {
     /// The code points a scalar becomes under utf8proc's lumping (itself when it is not lumped).
-    public static func lumped(_ scalar: UInt32) -> [UInt32] {
+    static func lumped(_ scalar: UInt32) -> [UInt32] {
         var buffer = [utf8proc_int32_t](repeating: 0, count: 8)
         var boundClass: utf8proc_int32_t = 0
         let n = buffer.withUnsafeMutableBufferPointer {
@@ -20,7 +20,7 @@ public enum UTF8Proc {
     }
 
     /// NFC through `utf8proc_map` (for benchmarks and cross-checks): nil when utf8proc reports an error.
-    public static func nfc(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    static func nfc(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var result: UnsafeMutablePointer<utf8proc_uint8_t>? = nil
         let options = utf8proc_option_t(rawValue: UTF8PROC_STABLE.rawValue | UTF8PROC_COMPOSE.rawValue)
         let n = utf8proc_map(input.baseAddress, utf8proc_ssize_t(input.count), &result, options)
@@ -30,5 +30,5 @@ public enum UTF8Proc {
     }
 
     /// The Unicode version of utf8proc's data.
-    public static var unicodeVersion: String { String(cString: utf8proc_unicode_version()) }
+    static var unicodeVersion: String { String(cString: utf8proc_unicode_version()) }
 }

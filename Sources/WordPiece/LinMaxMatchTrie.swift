@@ -24,16 +24,22 @@ struct LinMaxMatchTrie: Sendable {
     let suffixRoot: Int32 = 1
 
     /// Builds the trie for a vocabulary; tokens beginning with `prefix` go under the suffix root.
-    init(tokens: [String], continuingSubwordPrefix prefix: String) {
+    ///
+    /// A piece with more than `maxPieceScalars` Unicode scalars is left out: it could only match inside a word
+    /// that long, and such words are `[UNK]` whole (`Vocabulary.maxInputCharsPerWord`). Leaving it out keeps
+    /// the build linear in the vocabulary; one 60 KB token used to take 7 GB and 18 s (failure links are
+    /// quadratic in a path's length).
+    init(tokens: [String], continuingSubwordPrefix prefix: String, maxPieceScalars: Int = .max) {
         var builder = PointerTrie(expectedNodes: tokens.count * 3)
         let prefixBytes = Array(prefix.utf8)
+        // Scalars in UTF-8 bytes: every byte that is not a continuation byte (10xxxxxx) starts one.
+        func scalarCount(_ bytes: ArraySlice<UInt8>) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
         for (id, token) in tokens.enumerated() {
             let bytes = Array(token.utf8)
-            if bytes.count > prefixBytes.count && bytes.starts(with: prefixBytes) {
-                builder.insert(bytes[prefixBytes.count...], id: Int32(id), under: 1)
-            } else if !bytes.isEmpty {
-                builder.insert(bytes[...], id: Int32(id), under: 0)
-            }
+            let isSuffix = bytes.count > prefixBytes.count && bytes.starts(with: prefixBytes)
+            let piece = isSuffix ? bytes[prefixBytes.count...] : bytes[...]
+            guard !piece.isEmpty, piece.count <= maxPieceScalars || scalarCount(piece) <= maxPieceScalars else { continue }
+            builder.insert(piece, id: Int32(id), under: isSuffix ? 1 : 0)
         }
         builder.computeFailureLinks()
         (base, check, tokenID, failLink, popStart, popCount, pops) = builder.doubleArray()

@@ -109,8 +109,10 @@ extension Vocabulary {
         guard let vocab = model["vocab"] as? [String: Any], !vocab.isEmpty else { throw fail("no \"model.vocab\" table") }
         var tokens = [String?](repeating: nil, count: vocab.count)
         for (token, value) in vocab {
-            guard let number = value as? NSNumber else { throw fail("id of '\(token)' is not a number") }
-            let id = number.intValue
+            // Exact integers only: 5.5 or 1e30 are not ids (HF's serde rejects them too), never truncated.
+            guard let number = value as? NSNumber, let id = Int(exactly: number.doubleValue) else {
+                throw fail("id of '\(token)' is \(value), not a whole number")
+            }
             guard id >= 0 && id < vocab.count else {
                 throw VocabularyError.nonContiguousIDs(path: path, reason: "'\(token)' has id \(id), outside 0..<\(vocab.count)")
             }
@@ -122,7 +124,14 @@ extension Vocabulary {
         let unk = model["unk_token"] as? String ?? "[UNK]"
         let prefix = model["continuing_subword_prefix"] as? String ?? "##"
         guard !prefix.isEmpty else { throw fail("empty continuing_subword_prefix") }
-        let maxChars = (model["max_input_chars_per_word"] as? NSNumber)?.intValue ?? 100
+        var maxChars = 100
+        if let raw = model["max_input_chars_per_word"] {
+            // HF reads it as an unsigned integer; a negative, fractional or absurd value is refused, not clamped.
+            guard let number = raw as? NSNumber, let value = Int(exactly: number.doubleValue), value >= 0, value <= Int(Int32.max) else {
+                throw fail("max_input_chars_per_word is \(raw); it must be a whole number from 0 to \(Int32.max)")
+            }
+            maxChars = value
+        }
         try self.init(
             tokens: tokens.map { $0! }, unknownToken: unk, continuingSubwordPrefix: prefix,
             maxInputCharsPerWord: maxChars, source: path)

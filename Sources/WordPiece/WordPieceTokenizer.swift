@@ -67,7 +67,8 @@ public struct WordPieceTokenizer: Sendable {
         let box = TableBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { box.table = BertCharacterTable.shared(for: tableConfiguration) }
-        let trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix)
+        let trie = LinMaxMatchTrie(tokens: vocabulary.tokens, continuingSubwordPrefix: vocabulary.continuingSubwordPrefix,
+                                   maxPieceScalars: max(0, vocabulary.maxInputCharsPerWord))
         group.wait()
         let table = box.table!
         let specials = Set(configuration.specialTokens).compactMap { s in vocabulary.id(of: s).map { (bytes: Array(s.utf8), id: $0) } }

@@ -16,7 +16,7 @@ struct BLASOptions: ParsableArguments {
     @Option(help: "OpenBLAS kernels: env (OPENBLAS_CORETYPE if set, else auto), auto (chosen from the CPU's features), openblas (OpenBLAS's own detection) or a core name.")
     var blasCoretype: String = "env"
 
-    @Option(help: "Worker threads (OpenBLAS itself stays at one thread; default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (OpenBLAS itself stays at one thread; default: all cores).")
     var threads: Int?
 
     /// Worker count to use.
@@ -44,7 +44,7 @@ struct BLASOptions: ParsableArguments {
         guard OpenBLASCoreRequest(argument: blasCoretype) != nil else {
             throw ValidationError("--blas-coretype must be env, auto, openblas or an OpenBLAS core name such as Haswell")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
         let override = ProcessInfo.processInfo.environment[EncoderKernels.overrideVariable]
         guard EncoderKernels.isValidOverride(override) else {
             throw ValidationError("\(EncoderKernels.overrideVariable) must be \(EncoderKernels.overrideValues.joined(separator: ", ")) or unset, not \(override ?? "")")

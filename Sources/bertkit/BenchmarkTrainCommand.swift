@@ -24,9 +24,22 @@ struct BenchmarkTrainCommand: ParsableCommand {
     @Flag(help: "Also print seconds per step by phase (GEMMs, attention, elementwise kernels).") var profile = false
     @OptionGroup var blas: BLASOptions
 
+    /// Most tokens per step (batch size x max length): training keeps every layer's activations (about 180 KB a
+    /// token for all-MiniLM-L6-v2, so 6 GB at this limit), so larger shapes are refused before allocating.
+    static let maximumTokensPerStep = 32_768
+
+    func validate() throws {
+        guard batchSize > 0, maxLength >= 2, steps > 0 else {
+            throw ValidationError("--batch-size and --steps must be positive and --max-length at least 2")
+        }
+        guard batchSize <= Self.maximumTokensPerStep / maxLength else {
+            throw ValidationError("--batch-size x --max-length must be at most \(Self.maximumTokensPerStep) tokens per step (got \(batchSize) x \(maxLength))")
+        }
+        guard steps <= 100_000 else { throw ValidationError("--steps must be at most 100000 (got \(steps))") }
+    }
+
     func run() throws {
         try blas.applyKernelPolicy()
-        guard batchSize > 0, maxLength >= 2, steps > 0 else { throw ValidationError("batch size, max length (>= 2) and steps must be positive") }
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
         blas.printKernelReport(command: "benchmark-train", quiet: false)
         let config = encoder.configuration
@@ -72,7 +85,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let median = medianOf(times)
         let nominal = 3 * encoder.forwardMatmulFLOPs(batchSize: batchSize, sequenceLength: maxLength)
         let flops = encoder.trainingStepFLOPs(batchSize: batchSize, sequenceLength: maxLength, pooledOnly: !denseBackward)
-        let peak = BertEncoder.measureSGEMM(m: batchSize * maxLength, n: config.intermediateSize, k: config.hiddenSize, threads: blas.workerCount)
+        let peak = try BertEncoder.measureSGEMM(m: batchSize * maxLength, n: config.intermediateSize, k: config.hiddenSize, threads: blas.workerCount)
         let achieved = flops / median / 1e9
         print("openblas_corename: \(blas.kernelDescription)")
         print("threads: \(blas.workerCount) encoder workers, OpenBLAS \(BLAS.threads)")

@@ -31,6 +31,15 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var io: LineIOOptions
     @OptionGroup var blas: BLASOptions
 
+    /// Most lines per encoder pass: the activation plan grows with it, so larger values are refused up front.
+    static let maximumBatchSize = 1024
+
+    func validate() throws {
+        guard batchSize >= 1, batchSize <= Self.maximumBatchSize else {
+            throw ValidationError("--batch-size must be between 1 and \(Self.maximumBatchSize) (got \(batchSize))")
+        }
+    }
+
     func run() throws {
         try blas.applyKernelPolicy()
         let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
@@ -40,7 +49,6 @@ struct EmbedCommand: ParsableCommand {
         guard tokenizer.vocabulary.count == config.vocabularySize else {
             throw ValidationError("\(model): the vocabulary has \(tokenizer.vocabulary.count) tokens but config.json says vocab_size \(config.vocabularySize); the files do not belong together")
         }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         let length = maxLength ?? min(128, config.maxPositions)
         let specials = tokenizer.template.addedTokens(pair: false)
         guard length > specials, length <= config.maxPositions else {
@@ -103,6 +111,9 @@ struct EmbedTransform: LineTransform {
             }
         }
         for var vector in vectors {
+            // JSON has no NaN or infinity: a model that produces them (bad weights) stops the run with a clear
+            // error instead of writing `[nan,...]`, which no JSON reader accepts.
+            guard vector.allSatisfy(\.isFinite) else { throw EmbedError.nonFiniteOutput }
             if normalize {
                 let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 if norm > 0 { vector = vector.map { $0 / norm } }
@@ -114,6 +125,20 @@ struct EmbedTransform: LineTransform {
             }
             output.append(0x5D)
             output.append(0x0A)
+        }
+    }
+}
+
+/// Errors of `bertkit embed` that are not the libraries' own.
+enum EmbedError: Error, CustomStringConvertible {
+    /// The encoder produced NaN or an infinite value.
+    case nonFiniteOutput
+
+    var description: String {
+        switch self {
+        case .nonFiniteOutput:
+            return "the model produced NaN or infinite values, which JSON cannot hold; model.safetensors probably "
+                + "holds NaN or infinite weights (check it with safetensors/torch)"
         }
     }
 }

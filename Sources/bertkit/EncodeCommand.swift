@@ -59,7 +59,7 @@ struct EncodeCommand: ParsableCommand {
     var noHeader = false
     @Flag(help: "Skip malformed rows (counted in the summary) instead of stopping at the first.")
     var skipBadRows = false
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (default: all cores).")
     var threads: Int?
     @Option(help: "Input: a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders.")
     var input: String
@@ -75,7 +75,7 @@ struct EncodeCommand: ParsableCommand {
 
     func validate() throws {
         try persian.validate(profile: normalize, flag: "--normalize")
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
         guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
         guard stride >= 0 else { throw ValidationError("--stride must not be negative") }
         if let padToMultipleOf, padToMultipleOf < 1 { throw ValidationError("--pad-to-multiple-of must be at least 1") }
@@ -108,6 +108,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicOutput.refuseOverwriting(input: input, output: output)
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: persian) }
         var tokenizer = try loadTokenizer(vocab, cased: cased, normalizer: normalizer)
         let kind = outputFormat

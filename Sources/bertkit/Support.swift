@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TextNormalization
 import WordPiece
 import InputEncoding
@@ -24,14 +27,24 @@ struct LineIOOptions: ParsableArguments {
 
 /// Thread count and summary options of the streaming subcommands.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1-256 (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print no summary.")
     var quiet = false
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    func validate() throws { try validateThreads(threads) }
+}
+
+/// Most worker threads any subcommand takes: each holds its own buffers (about 1.3 MB for the line
+/// subcommands), so an absurd count is refused before anything is allocated.
+let maximumThreads = 256
+
+/// Rejects a `--threads` value outside 1...`maximumThreads`, naming the option and the limit.
+func validateThreads(_ threads: Int?) throws {
+    guard let threads else { return }
+    guard threads >= 1, threads <= maximumThreads else {
+        throw ValidationError("--threads must be between 1 and \(maximumThreads) (got \(threads))")
     }
 }
 
@@ -56,6 +69,12 @@ struct PersianOptions: ParsableArguments {
         if let zwnjPlaceholder, zwnjPlaceholder.unicodeScalars.count != 1 || !persian {
             throw ValidationError("--zwnj-placeholder takes one character and applies to \(flag) persian only")
         }
+        // A line break or control character would split or merge lines (output no longer one line per input line).
+        if let scalar = zwnjPlaceholder?.unicodeScalars.first,
+           scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+            || scalar.properties.generalCategory == .paragraphSeparator {
+            throw ValidationError("--zwnj-placeholder must be a visible character, not U+\(String(scalar.value, radix: 16, uppercase: true)) (a control character or line break)")
+        }
         if digits != "keep" && !persian { throw ValidationError("--digits applies to \(flag) persian only") }
     }
 }
@@ -69,7 +88,32 @@ func makeNormalizer(profile: String?, form: String?, persian: PersianOptions) th
 
 /// Writes a line to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    writeStandardError(message + "\n")
+}
+
+/// Writes `text` to standard error with write(2), ignoring failures: a full or broken standard error
+/// (`2>/dev/full`) loses the message but never stops the run, where `FileHandle.write` traps.
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return }
+        bytes = bytes.dropFirst(written)
+    }
+}
+
+/// Opens /dev/null on standard input, output or error where the process was started with one closed
+/// (`2>&-`), so the next file bertkit opens (an output's temporary file) cannot take descriptor 0, 1 or 2 and
+/// receive messages or be read as input. Called first thing in `main`.
+func reserveStandardDescriptors() {
+    for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+        let opened = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+        if opened >= 0 && opened != descriptor {
+            _ = dup2(opened, descriptor)
+            _ = close(opened)
+        }
+    }
 }
 
 /// A number with a fixed count of decimals.
@@ -78,6 +122,8 @@ func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(de
 /// The text of every token id, precomputed once, as flat bytes owned by this object (raw pointers, so
 /// worker threads read them without reference counting). Each text is stored with a leading space and
 /// padded to a multiple of 8 bytes, so short ones (every decimal id) are copied with one 8-byte store.
+/// Sendable because the buffers are written only in `init` and read-only afterwards; `deinit` frees them when
+/// the last worker has let go.
 final class TokenText: @unchecked Sendable {
     /// Per id: byte offset of its padded text, and the text's length including the leading space.
     private let offsets: UnsafeMutableBufferPointer<Int32>
@@ -156,7 +202,7 @@ final class ProgressLine {
         guard enabled, last.duration(to: .now) > .seconds(2) else { return }
         last = .now
         shown = true
-        FileHandle.standardError.write(Data("\r  \(text)   ".utf8))
+        writeStandardError("\r  \(text)   ")
     }
 
     /// The line-pipeline figures: lines, lines/s, MB, MB/s.
@@ -168,7 +214,7 @@ final class ProgressLine {
     }
 
     /// Ends the progress line, if one was shown.
-    func finish() { if shown { FileHandle.standardError.write(Data("\n".utf8)) } }
+    func finish() { if shown { writeStandardError("\n") } }
 }
 
 /// A whole tokenizer from `--vocab`: a model folder, a tokenizer.json (any name ending in .json, any case),

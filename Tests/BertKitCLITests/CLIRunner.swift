@@ -1,3 +1,4 @@
+@_exported import BertKitTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Darwin
 
 /// Runs the `bertkit` executable built next to the test bundle.
 enum CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestRepository.root
 
     /// The product folder (`.build/<triple>/debug` or release), found from the running test binary.
     static var binary: URL {
@@ -32,7 +33,11 @@ enum CLI {
     ///
     /// Standard output and standard error are read on threads of their own while standard input is written,
     /// so a child that fills one pipe while the test is busy with another never blocks (a pipe holds 64 KiB).
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:]) throws -> Result {
+    ///
+    /// `redirect` is shell redirection applied to bertkit itself (e.g. `2>/dev/full`, `2>&-`): bertkit then runs
+    /// under `/bin/sh -c 'exec bertkit "$@" REDIRECT'`, so the redirected stream is not captured.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:],
+                    redirect: String? = nil) throws -> Result {
         _ = ignoreBrokenPipe
         let process = Process()
         process.executableURL = binary
@@ -42,6 +47,10 @@ enum CLI {
             process.environment = env
         }
         process.arguments = arguments
+        if let redirect {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" \(redirect)", binary.path] + arguments
+        }
         process.currentDirectoryURL = root
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -63,22 +72,13 @@ enum CLI {
     /// Writing to a child that has closed its standard input must fail with EPIPE, not kill the test runner.
     private static let ignoreBrokenPipe: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    static var vocab: String { root.appendingPathComponent(".assets/minilm/vocab.txt").path }
-
-    /// Whether the fetched MiniLM tokenizer files (`Scripts/fetch-assets.sh`) are present.
-    static var hasAssets: Bool { FileManager.default.fileExists(atPath: vocab) }
+    /// The fetched MiniLM vocabulary; tests that pass it carry `.requires(.minilmVocabulary)`.
+    static var vocab: String { TestAsset.minilmVocabulary.path }
 
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
-    }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// Skips a test or suite, saying why, when `.assets/minilm` has not been fetched.
-    static var needsAssets: Self {
-        .enabled(if: CLI.hasAssets, "skipped: .assets/minilm/vocab.txt is missing; run Scripts/fetch-assets.sh")
     }
 }
 

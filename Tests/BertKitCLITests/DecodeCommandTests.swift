@@ -3,7 +3,7 @@ import Testing
 
 /// `bertkit decode` end to end: exact text, HF parity (Fixtures/encoding/golden/decode.jsonl, HF tokenizers
 /// 0.23.3 `decode` with clean_up_tokenization_spaces), errors with their positions, and encode -> decode.
-@Suite(.needsAssets) struct DecodeCommandTests {
+@Suite(.requires(.minilmVocabulary)) struct DecodeCommandTests {
     static func decode(_ stdin: String, _ options: [String] = ["--quiet"]) throws -> CLI.Result {
         try CLI.run(["decode", "--vocab", CLI.vocab] + options, stdin: Data(stdin.utf8))
     }

@@ -3,7 +3,7 @@ import Testing
 
 /// `bertkit encode` end to end: parity with HF tokenizers 0.23.3 (Fixtures/encoding/golden/encodings.jsonl), the
 /// four output formats read back byte by byte, the dataset shapes, option errors and atomic outputs.
-@Suite(.needsAssets) struct EncodeCommandTests {
+@Suite(.requires(.minilmVocabulary)) struct EncodeCommandTests {
     static let fixtures = CLI.root.appendingPathComponent("Fixtures/encoding")
 
     /// Runs `bertkit encode --vocab <MiniLM vocab.txt> <arguments>`.

@@ -10,7 +10,7 @@ import Testing
         #expect(r.text == "کتاب ها 3.5 Image2.jpg\n\nعلی\n")
     }
 
-    @Test func zwnjPlaceholderThenTokenize() throws {
+    @Test(.requires(.minilmVocabulary)) func zwnjPlaceholderThenTokenize() throws {
         let normalized = try CLI.run(["normalize", "--profile", "persian", "--zwnj-placeholder", "·", "--quiet"],
                                      stdin: Data("می‌خواهم\n".utf8))
         #expect(normalized.text == "می·خواهم\n")

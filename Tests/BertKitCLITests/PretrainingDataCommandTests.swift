@@ -4,7 +4,7 @@ import Testing
 /// `bertkit pretraining-data --reference google` end to end: the JSONL output is byte for byte the dump of the
 /// TFRecords Google's own script wrote (Fixtures/pretraining/golden, Scripts/golden/generate-pretraining.py),
 /// TFRecord files are dealt round-robin, and errors name the option, file and line.
-@Suite(.needsAssets) struct PretrainingDataCommandTests {
+@Suite(.requires(.minilmVocabulary)) struct PretrainingDataCommandTests {
     static let input = CLI.root.appendingPathComponent("Fixtures/pretraining/input.txt").path
     static func golden(_ name: String) -> URL { CLI.root.appendingPathComponent("Fixtures/pretraining/golden/\(name).jsonl") }
 

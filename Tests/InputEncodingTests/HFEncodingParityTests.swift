@@ -5,8 +5,7 @@ import WordPiece
 
 /// Encodings and decodings against HF `tokenizers` 0.23.3 (Fixtures/encoding/golden, made by
 /// Scripts/golden/generate-encoding.py): every window of every setting, every field, exact.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: Repo.path(".assets/minilm/vocab.txt")),
-                "skipped: needs the fetched vocabulary (.assets/minilm); run Scripts/fetch-assets.sh"))
+@Suite(.requires(.minilmVocabulary, .minilmTokenizerJSON))
 struct HFEncodingParityTests {
     static let golden = Repo.path("Fixtures/encoding/golden")
 
@@ -65,7 +64,7 @@ struct HFEncodingParityTests {
         let base = [
             "uncased": try Tokenizer(wordPiece: WordPieceTokenizer(vocabulary: vocabulary)),
             "cased": try Tokenizer(wordPiece: WordPieceTokenizer(vocabulary: vocabulary, configuration: .cased)),
-            "hfjson": try Tokenizer(tokenizerJSON: Repo.path(".assets/minilm/tokenizer.json")),
+            "hfjson": try Tokenizer(tokenizerJSON: TestAsset.minilmTokenizerJSON.path),
         ]
         var checked = 0, errors = 0, mismatches = 0, fastChecked = 0
         for line in lines {

@@ -8,9 +8,7 @@ import WordPiece
 /// text itself (HF `tokenizers` has no profiles, so there is no golden file to compare with): real Persian,
 /// Portuguese and English lines, variants of them that the profiles shorten or lengthen (Arabic-keyboard and
 /// presentation-form Persian, NFD Portuguese, English with ligatures), and hand-made cases with exact offsets.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: Repo.path(".assets/text/fa-chatterbot.txt"))
-                && FileManager.default.fileExists(atPath: Repo.path(".assets/minilm/vocab.txt")),
-                "needs .assets: run Scripts/fetch-assets.sh"))
+@Suite(.requires(.minilmVocabulary, .corpusText))
 struct ProfileOffsetTests {
     /// One corpus through one profile, optionally rewritten first.
     struct Case: Sendable, CustomTestStringConvertible {
@@ -74,7 +72,7 @@ struct ProfileOffsetTests {
     }
 
     static func tokenizer(_ c: Case) throws -> Tokenizer {
-        let vocabulary = try Vocabulary(contentsOf: Repo.path(".assets/minilm/vocab.txt"))
+        let vocabulary = try Repo.realVocabulary()
         let normalizer = try c.profile.makeNormalizer(zwnjPlaceholder: c.placeholder)
         return try Tokenizer(wordPiece: WordPieceTokenizer(
             vocabulary: vocabulary, configuration: c.cased ? .cased : WordPieceTokenizer.Configuration(), normalizer: normalizer))

@@ -1,19 +1,16 @@
+@_exported import BertKitTestSupport
 import Foundation
 import Testing
 import WordPiece
 
 /// Paths inside the repository, found from this file's location.
 enum Repo {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static let root: URL = TestRepository.root
+    static func path(_ relative: String) -> String { TestRepository.path(relative) }
 
-    /// The fetched all-MiniLM-L6-v2 vocabulary (bert-base-uncased's 30,522 tokens).
+    /// The fetched all-MiniLM-L6-v2 vocabulary (bert-base-uncased's 30,522 tokens); tests that call this
+    /// carry `.requires(.minilmVocabulary)`.
     static func realVocabulary() throws -> Vocabulary {
-        let path = path(".assets/minilm/vocab.txt")
-        guard FileManager.default.fileExists(atPath: path) else {
-            Issue.record("missing \(path): run Scripts/fetch-assets.sh (the README's test command does)")
-            throw CancellationError()
-        }
-        return try Vocabulary(contentsOf: path)
+        try Vocabulary(contentsOf: TestAsset.minilmVocabulary.path)
     }
 }

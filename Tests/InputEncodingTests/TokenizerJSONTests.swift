@@ -11,15 +11,14 @@ import WordPiece
 /// To rewrite the committed files after an intended change to `tokenizerJSON()`, run this suite with
 /// `BERTKIT_WRITE_FIXTURES=1` in the environment (the byte comparison then writes instead of comparing),
 /// then rerun the Python check and update Fixtures/encoding/saved/README.md with its output.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: Repo.path(".assets/minilm/vocab.txt")),
-                "needs .assets: run Scripts/fetch-assets.sh"))
+@Suite(.requires(.minilmVocabulary))
 struct TokenizerJSONTests {
     static let savedFolder = Repo.path("Fixtures/encoding/saved")
-    static let hfJSON = Repo.path(".assets/minilm/tokenizer.json")
+    static let hfJSON = TestAsset.minilmTokenizerJSON.path
 
     /// The tokenizers the committed files were saved from, by file name.
     static func original(_ name: String) throws -> Tokenizer {
-        let vocabulary = try Vocabulary(contentsOf: Repo.path(".assets/minilm/vocab.txt"))
+        let vocabulary = try Repo.realVocabulary()
         switch name {
         case "uncased":
             return try Tokenizer(wordPiece: WordPieceTokenizer(vocabulary: vocabulary))
@@ -62,7 +61,7 @@ struct TokenizerJSONTests {
         #expect(committed == Data(text.utf8), "\(path) differs from tokenizerJSON(); see this file's header to rewrite it")
     }
 
-    @Test(arguments: ["uncased", "cased-trunc-pad"])
+    @Test(.requires(.corpusText), arguments: ["uncased", "cased-trunc-pad"])
     func savedFileLoadsBackWithTheSameSettingsAndEncodings(name: String) throws {
         let original = try Self.original(name)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-json-\(UUID().uuidString)")
@@ -108,7 +107,7 @@ struct TokenizerJSONTests {
         }
     }
 
-    @Test func hfTokenizerJSONLoadsWithItsSettings() throws {
+    @Test(.requires(.minilmTokenizerJSON)) func hfTokenizerJSONLoadsWithItsSettings() throws {
         let tokenizer = try Tokenizer(tokenizerJSON: Self.hfJSON)
         #expect(tokenizer.truncation == Truncation(maxLength: 128, strategy: .longestFirst, side: .right, stride: 0))
         #expect(tokenizer.padding == Padding(length: .fixed(128), multiple: nil, side: .right, padID: 0, padTypeID: 0, padToken: "[PAD]"))
@@ -131,7 +130,7 @@ struct TokenizerJSONTests {
     /// normalizer says so. Expected ids from HF tokenizers 0.23.3 on the same edited file:
     /// `Tokenizer.from_file(edited)`, `no_padding()`, `encode(text).ids`. The vocabulary is uncased, so
     /// capitalized words and kept accents are [UNK] (100).
-    @Test func hfTokenizerJSONWithoutLowercaseIsCased() throws {
+    @Test(.requires(.minilmTokenizerJSON)) func hfTokenizerJSONWithoutLowercaseIsCased() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.hfJSON))
         guard var root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               var normalizer = root["normalizer"] as? [String: Any]

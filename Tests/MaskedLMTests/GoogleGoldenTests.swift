@@ -1,4 +1,5 @@
 import Foundation
+import BertKitTestSupport
 import Testing
 import WordPiece
 @testable import MaskedLM
@@ -7,7 +8,7 @@ import WordPiece
 /// Fixtures/pretraining/input.txt (Scripts/golden/generate-pretraining.py; versions in golden/VERSIONS.txt and,
 /// for whole-word masking, the repository's script: golden/VERSIONS-wwm.txt): every record, all 7 features, in
 /// file order.
-@Suite(.needsRealVocabulary) struct GoogleGoldenTests {
+@Suite(.requires(.minilmVocabulary)) struct GoogleGoldenTests {
     /// One golden record, as the script dumps it.
     struct Record: Decodable, Equatable {
         var input_ids: [Int64]

@@ -1,11 +1,12 @@
 import Foundation
+import BertKitTestSupport
 import Testing
 import WordPiece
 @testable import MaskedLM
 
 /// The streaming mode: the same documents as Google's reader, instances independent of the shuffle buffer, and
 /// the same distributions as Google's sampling on real text.
-@Suite(.needsRealVocabulary) struct StreamingPretrainingTests {
+@Suite(.requires(.minilmVocabulary)) struct StreamingPretrainingTests {
     static func reader() throws -> GoogleDocumentReader {
         GoogleDocumentReader(tokenizer: try GoogleDocumentReader.googleTokenizer(vocabulary: try Repo.realVocabulary(), cased: false))
     }

@@ -1,7 +1,8 @@
 import Testing
 @testable import NativeEncoder
 
-/// Gradients against PyTorch autograd in float64 (Fixtures/encoder/grads.safetensors), dropout off, for
+/// Gradients against PyTorch autograd in float64 (grads.safetensors of all-MiniLM-L6-v2 in Fixtures/encoder,
+/// needing the fetched model, and of the committed tiny random BERT in Fixtures/tiny-bert/golden), dropout off, for
 /// loss = sum(hidden * R1) + sum(pooled * R2) on a 2 x 8 batch whose second row has 3 padding tokens.
 ///
 /// Relative error of a value a against reference b: |a - b| / max(|b|, floor), floor = 1e-2 x the tensor's
@@ -11,14 +12,23 @@ import Testing
 @Suite struct BackwardParityTests {
     static let tolerance = 1e-3
 
-    @Test(arguments: [1, 2])
+    @Test(.requires(.minilmModel), arguments: [1, 2])
     func gradientsMatchAutograd(threads: Int) throws {
-        let golden = try SafetensorsFile(contentsOf: Paths.fixtures + "/grads.safetensors")
+        try Self.checkGradients(model: Paths.model, fixtures: Paths.fixtures, threads: threads)
+    }
+
+    @Test(arguments: [1, 2])
+    func tinyModelGradientsMatchAutograd(threads: Int) throws {
+        try Self.checkGradients(model: Paths.tinyModel, fixtures: Paths.tinyFixtures, threads: threads)
+    }
+
+    static func checkGradients(model: String, fixtures: String, threads: Int) throws {
+        let golden = try SafetensorsFile(contentsOf: fixtures + "/grads.safetensors")
         let shape = try golden.info("input_ids").shape
         let batch = try EncoderBatch(
             batchSize: shape[0], sequenceLength: shape[1], tokenIDs: try golden.integers("input_ids").map { Int32($0) },
             attentionMask: try golden.integers("attention_mask").map { Int32($0) })
-        let encoder = try BertEncoder(directory: Paths.model, threads: threads)
+        let encoder = try BertEncoder(directory: model, threads: threads)
         try encoder.forward(batch, training: false)
         let h = encoder.configuration.hiddenSize
         let r1 = counterNoise(batch.batchSize * batch.sequenceLength * h, seed: 1)
@@ -39,12 +49,12 @@ import Testing
                 continue
             }
             let normError = abs(norm - refNorm) / max(refNorm, 1e-12)
-            #expect(normError <= Self.tolerance, "\(entry.name): norm \(norm) vs \(refNorm)")
+            #expect(normError <= tolerance, "\(entry.name): norm \(norm) vs \(refNorm)")
             let floor = max(1e-2 * refNorm / Double(entry.count).squareRoot(), 1e-12)
             let indices = try golden.integers("idx.\(entry.name)"), values = try golden.doubles("val.\(entry.name)")
             for (i, ref) in zip(indices, values) {
                 let error = abs(Double(grad[i]) - ref) / max(abs(ref), floor)
-                #expect(error <= Self.tolerance, "\(entry.name)[\(i)]: \(grad[i]) vs \(ref)")
+                #expect(error <= tolerance, "\(entry.name)[\(i)]: \(grad[i]) vs \(ref)")
                 if error > worst.0 { worst = (error, "\(entry.name)[\(i)]") }
                 checked += 1
             }

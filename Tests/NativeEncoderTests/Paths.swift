@@ -1,11 +1,15 @@
+@_exported import BertKitTestSupport
 import Foundation
 
-/// Repository paths for tests: fixtures are committed, the model comes from Scripts/fetch-assets.sh.
+/// Repository paths for tests: fixtures are committed, the model comes from Scripts/fetch-assets.sh (tests
+/// that load it carry `.requires(.minilmModel)`).
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = TestRepository.root.path
     static let fixtures = root + "/Fixtures/encoder"
     static let model = root + "/.assets/minilm"
+    /// The committed tiny random BERT (Scripts/golden/make-tiny-bert.py) and its PyTorch goldens: no fetch needed.
+    static let tinyModel = root + "/Fixtures/tiny-bert"
+    static let tinyFixtures = tinyModel + "/golden"
 }
 
 /// The counter noise Scripts/golden/encoder.py uses for R1/R2: exact in float32.

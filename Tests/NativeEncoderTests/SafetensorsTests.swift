@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func checkpointShapesMustMatchTheConfiguration() throws {
+    @Test(.requires(.minilmModel)) func checkpointShapesMustMatchTheConfiguration() throws {
         let file = try SafetensorsFile(contentsOf: Paths.model + "/model.safetensors")
         var config = try BertConfiguration(contentsOf: Paths.model + "/config.json")
         config.vocabularySize = 30000
@@ -63,7 +63,7 @@ import Testing
         }
     }
 
-    @Test func loadsCheckpointsWithTheBertPrefix() throws {
+    @Test(.requires(.minilmModel)) func loadsCheckpointsWithTheBertPrefix() throws {
         // Re-save MiniLM under `bert.` names (as BertForMaskedLM checkpoints have), plus an extra head tensor.
         let source = try BertEncoder(directory: Paths.model)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("prefixed-\(UUID()).safetensors").path

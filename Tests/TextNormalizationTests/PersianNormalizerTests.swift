@@ -131,3 +131,63 @@ import Testing
         #expect(map.suffix(8).allSatisfy { Int($0) == bytes.count - 3 })
     }
 }
+
+/// The stage protocol promises that an ill-formed byte is copied as is. The Persian pass indexed its NFC table
+/// with the decoder's invalid marker and crashed on any such byte (found by a libFuzzer + ASan harness, issue 13).
+@Suite struct IllFormedInputTests {
+    static let inputs: [[UInt8]] = [
+        [0xFF], [0x61, 0xFF, 0x62], [0xD9], [0xE2, 0x80], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xED, 0xA0, 0x80],
+        Array("كتاب".utf8) + [0xFF] + Array("ها ۳".utf8), Array("می".utf8) + [0xE2, 0x80] + Array("خواهم".utf8),
+        [0xF4, 0x90, 0x80, 0x80], Array("a\u{0301}".utf8) + [0xFE],
+    ]
+
+    @Test(arguments: inputs)
+    func persianCopiesIllFormedBytes(input: [UInt8]) throws {
+        let n = try PersianNormalizer()
+        var out: [UInt8] = [], map: [Int32]? = []
+        input.withUnsafeBufferPointer { n.normalize($0, into: &out, alignment: &map) }
+        // Every ill-formed byte of the input is in the output, in order, and mapped to itself.
+        let invalid = Self.illFormedOffsets(input)
+        #expect(!invalid.isEmpty)
+        let copied = invalid.compactMap { offset in map?.firstIndex(of: Int32(offset)).map { (offset, $0) } }
+        #expect(copied.count == invalid.count, "ill-formed bytes lost: \(input) -> \(out)")
+        for (offset, at) in copied { #expect(out[at] == input[offset]) }
+        #expect(map?.count == out.count)
+    }
+
+    @Test(arguments: NormalizationProfile.allCases)
+    func everyProfileSurvivesIllFormedBytes(profile: NormalizationProfile) throws {
+        let stage = try profile.makeNormalizer()
+        for input in Self.inputs {
+            var out: [UInt8] = [], map: [Int32]? = []
+            input.withUnsafeBufferPointer { stage.normalize($0, into: &out, alignment: &map) }
+            #expect(map?.count == out.count, "\(profile): alignment has \(map?.count ?? -1) entries for \(out.count) bytes")
+        }
+    }
+
+    /// Offsets of the bytes that do not start or continue a well-formed UTF-8 sequence.
+    static func illFormedOffsets(_ bytes: [UInt8]) -> [Int] {
+        var offsets: [Int] = [], i = 0
+        while i < bytes.count {
+            let length = Self.wellFormedLength(bytes, at: i)
+            if length == 0 { offsets.append(i); i += 1 } else { i += length }
+        }
+        return offsets
+    }
+
+    /// Length of the well-formed sequence at `i` (Unicode Table 3-7), or 0.
+    static func wellFormedLength(_ b: [UInt8], at i: Int) -> Int {
+        func cont(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool { i + k < b.count && range.contains(b[i + k]) }
+        switch b[i] {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return cont(1, 0xA0...0xBF) && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+        case 0xED: return cont(1, 0x80...0x9F) && cont(2) ? 3 : 0
+        case 0xF0: return cont(1, 0x90...0xBF) && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4: return cont(1, 0x80...0x8F) && cont(2) && cont(3) ? 4 : 0
+        default: return 0
+        }
+    }
+}

@@ -1,12 +1,11 @@
 import Foundation
 import Testing
 @testable import TextNormalization
+import BertKitTestSupport
 
 /// Unicode's NormalizationTest.txt through UnicodeNormalizer (all four forms, both invariant groups, part 1).
 @Suite struct UnicodeNormalizerTests {
-    static let testFile = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".assets/unicode/NormalizationTest.txt")
+    static let testFile = URL(fileURLWithPath: TestAsset.unicodeNormalizationTest.path)
 
     /// The rows of the file as (part, five columns of scalars as strings).
     static func rows() throws -> [(part: Int, columns: [String])]? {
@@ -27,9 +26,7 @@ import Testing
         return rows
     }
 
-    static let assetPresent = FileManager.default.fileExists(atPath: testFile.path)
-
-    @Test(.enabled(if: assetPresent, "skipped: .assets/unicode/NormalizationTest.txt is missing; run Scripts/fetch-assets.sh"))
+    @Test(.requires(.unicodeNormalizationTest))
     func normalizationTestFileAllColumns() throws {
         let rows = try #require(try Self.rows())
         #expect(rows.count > 19_000)
@@ -63,7 +60,7 @@ import Testing
     }
 
     /// Part 1 lists every code point that changes under some form; every other one must be invariant.
-    @Test(.enabled(if: assetPresent, "skipped: .assets/unicode/NormalizationTest.txt is missing"))
+    @Test(.requires(.unicodeNormalizationTest))
     func everyOtherCodePointIsInvariant() throws {
         let rows = try #require(try Self.rows())
         var listed = Set<UInt32>()

@@ -27,23 +27,51 @@ import Testing
 
     /// FNV-1a 64 of the ids as `bertkit tokenize` prints them.
     static func digest(_ ids: [Int32]) -> String {
+        digest(bytes: ids.map(String.init).joined(separator: " ").utf8)
+    }
+
+    /// FNV-1a 64 of `bytes` as 16 lower-case hex digits.
+    static func digest(bytes: some Sequence<UInt8>) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in ids.map(String.init).joined(separator: " ").utf8 {
+        for byte in bytes {
             h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// The standard FNV-1a 64 test vectors (Fowler/Noll/Vo reference test suite; the generator asserts the same
+    /// three), and ids joined by single spaces as the golden files hash them (values from
+    /// Scripts/golden/generate-tokenization.py's `fnv1a64`).
     @Test func fnvDigestMatchesTheGoldenReadmeVectors() {
         #expect(Self.digest([]) == "cbf29ce484222325")
+        #expect(Self.digest(bytes: "a".utf8) == "af63dc4c8601ec8c")
+        #expect(Self.digest(bytes: "foobar".utf8) == "85944171f73967e8")
+        #expect(Self.digest([7592]) == Self.digest(bytes: "7592".utf8))
+        #expect(Self.digest([7592, 1010, 2088, 999]) == "6e72af3fa926ff49")
+        #expect(Self.digest([101, 102]) == "9aa232cf9b2c320a")
+        #expect(Self.digest([13900]) == "00f5898e9456454c")  // leading zeros are kept
     }
 
-    @Test(arguments: Mode.allCases)
+    @Test(.requires(.minilmVocabulary), arguments: Mode.allCases)
     func handWrittenEdgeCases(mode: Mode) throws {
-        let tokenizer = try Self.tokenizer(mode)
+        try Self.checkEdgeCases(try Self.tokenizer(mode), mode: mode, golden: Self.golden)
+    }
+
+    /// The same edge cases over the committed mini vocabulary (Fixtures/tokenization/mini, a subset of the real
+    /// one made by Scripts/golden/make-mini-vocab.py, goldens from HF over that subset): needs no fetched asset.
+    @Test(arguments: Mode.allCases)
+    func miniVocabularyEdgeCases(mode: Mode) throws {
+        let vocabulary = try Vocabulary(contentsOf: Repo.path("Fixtures/tokenization/mini/vocab.txt"))
+        #expect(vocabulary.count == 2854)
+        let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, configuration: mode.configuration)
+        try Self.checkEdgeCases(tokenizer, mode: mode, golden: Repo.path("Fixtures/tokenization/mini"))
+    }
+
+    /// Fixtures/tokenization/edge-cases.txt through `tokenizer`, id for id against `golden`/edge-cases.<mode>.jsonl.
+    static func checkEdgeCases(_ tokenizer: WordPieceTokenizer, mode: Mode, golden: String) throws {
         let inputs = try Self.lines(Repo.path("Fixtures/tokenization/edge-cases.txt"))
-        let expected = try Self.lines("\(Self.golden)/edge-cases.\(mode.rawValue).jsonl")
+        let expected = try Self.lines("\(golden)/edge-cases.\(mode.rawValue).jsonl")
         #expect(inputs.count == expected.count && inputs.count > 150)
         for (k, (input, json)) in zip(inputs, expected).enumerated() {
             let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
@@ -53,13 +81,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["en-rotten-tomatoes", "en-bbc", "fa-chatterbot", "pt-chatterbot", "en-chatterbot"], Mode.allCases)
+    @Test(.requires(.minilmVocabulary, .corpusText), arguments: TestAsset.corpora, Mode.allCases)
     func realCorpusDigests(corpus: String, mode: Mode) throws {
         let input = Repo.path(".assets/text/\(corpus).txt")
-        guard FileManager.default.fileExists(atPath: input) else {
-            Issue.record("missing \(input): run Scripts/fetch-assets.sh && python3 Scripts/prepare-corpus.py")
-            return
-        }
         let tokenizer = try Self.tokenizer(mode)
         let lines = try Self.lines(input)
         var digests = try Self.lines("\(Self.golden)/\(corpus).\(mode.rawValue).digests")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WordPiece
 
@@ -33,6 +34,23 @@ import Testing
         #expect(tokenizer.tokenIDs("abcdx") == [2])
         #expect(tokenizer.tokenIDs("abcd") == [0])  // ##d is not a token: the whole word is unknown
         #expect(tokenizer.tokenIDs("zzz a") == [0, 1])
+    }
+
+    /// A token longer than `maxInputCharsPerWord` can never match (longer words are [UNK] whole), so the trie
+    /// leaves it out: a 60,000-character token used to take 7 GB and 18 s to build (issue 13). Results equal
+    /// the naive greedy match, which keeps every token.
+    @Test func overlongTokensDoNotSlowTheBuild() throws {
+        let long = String(repeating: "a", count: 60_000)
+        let vocab = try Vocabulary(tokens: ["[UNK]", "a", "b", "##a", "##b", "ab", "##ab", long, "##b" + long,
+                                            String(repeating: "é", count: 101), String(repeating: "é", count: 100)])
+        let start = ContinuousClock.now
+        let tokenizer = WordPieceTokenizer(vocabulary: vocab, configuration: .cased)
+        #expect(ContinuousClock.now - start < .seconds(2), "trie build took \(ContinuousClock.now - start)")
+        for word in ["abab", long, "a" + long, String(repeating: "ab", count: 50), String(repeating: "ab", count: 51),
+                     String(repeating: "é", count: 100), String(repeating: "é", count: 101)] {
+            #expect(tokenizer.tokenIDs(word) == Self.naive(word, vocab), "\(word.prefix(12))… (\(word.count) characters)")
+        }
+        #expect(tokenizer.tokenIDs(String(repeating: "é", count: 100)) == [10])  // 100 scalars: still matched
     }
 
     @Test(arguments: [1, 2, 3, 4, 5])

@@ -22,6 +22,31 @@ import Testing
         #expect(vocab.token(of: 4) == nil)
     }
 
+    /// tokenizer.json numbers are taken exactly or refused: fractional or huge ids and a negative, fractional or
+    /// 1e30 max_input_chars_per_word used to be truncated or clamped silently (issue 13).
+    @Test(arguments: [
+        (#""[UNK]": 0, "a": 1.5"#, #"max_input_chars_per_word": 100"#, "id of 'a' is 1.5, not a whole number"),
+        (#""[UNK]": 0, "a": 1e30"#, #"max_input_chars_per_word": 100"#, "id of 'a' is 1e+30, not a whole number"),
+        (#""[UNK]": 0, "a": 1"#, #"max_input_chars_per_word": -1"#, "max_input_chars_per_word is -1; it must be a whole number from 0 to 2147483647"),
+        (#""[UNK]": 0, "a": 1"#, #"max_input_chars_per_word": 2.5"#, "max_input_chars_per_word is 2.5; it must be a whole number from 0 to 2147483647"),
+        (#""[UNK]": 0, "a": 1"#, #"max_input_chars_per_word": 1e30"#, "max_input_chars_per_word is 1e+30; it must be a whole number from 0 to 2147483647"),
+    ])
+    func tokenizerJSONNumbersAreExact(vocab: String, setting: String, reason: String) throws {
+        let json = #"{"model": {"type": "WordPiece", "vocab": {"# + vocab + "}, " + "\"" + setting + "}}"
+        let path = try Self.temporaryFile(Array(json.utf8), name: "tokenizer.json")
+        do {
+            _ = try Vocabulary(tokenizerJSON: path)
+            Issue.record("accepted \(json)")
+        } catch let error as VocabularyError {
+            guard case let .invalidTokenizerJSON(errorPath, errorReason) = error else { Issue.record("\(error)"); return }
+            #expect(errorPath == path)
+            #expect(errorReason == reason)
+        }
+        let good = #"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 1}, "max_input_chars_per_word": 7}}"#
+        let vocabulary = try Vocabulary(tokenizerJSON: try Self.temporaryFile(Array(good.utf8), name: "tokenizer.json"))
+        #expect(vocabulary.maxInputCharsPerWord == 7 && vocabulary.tokens == ["[UNK]", "a"])
+    }
+
     @Test func rejectsDuplicateWithBothLines() throws {
         let path = try Self.temporaryFile(Array("[UNK]\na\nb\na\n".utf8))
         #expect(throws: VocabularyError.duplicateToken(path: path, token: "a", line: 4, firstLine: 2)) {

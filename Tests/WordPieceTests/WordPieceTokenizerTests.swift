@@ -4,7 +4,7 @@ import TextNormalization
 
 /// Behaviour checks with the real bert-base-uncased vocabulary; the golden parity suite covers HF equality
 /// at scale, these pin the individual rules so a regression names the rule it broke.
-@Suite struct WordPieceTokenizerTests {
+@Suite(.requires(.minilmVocabulary)) struct WordPieceTokenizerTests {
     let vocab: Vocabulary
     let uncased: WordPieceTokenizer
     let cased: WordPieceTokenizer

@@ -8,12 +8,9 @@ import Testing
 ///
 /// Set BERTKIT_WRITER_CHECK_DIR to keep the outputs (one subfolder per field selection) for a manual run.
 @Suite struct PythonCheckerTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let python = root + "/.venv/ref/bin/python"
+    static let root = TestRepository.root.path
+    static let python = TestAsset.referenceEnvironment.path
     static let checker = root + "/Scripts/golden/check-writers.py"
-    static let available = FileManager.default.isExecutableFile(atPath: python)
-        && FileManager.default.fileExists(atPath: root + "/.venv/ref/.complete")
 
     /// Writes every format with `fields` into `folder` plus the `expected.json` the checker compares with.
     static func writeAll(to folder: String, fields: WriterFields) throws {
@@ -40,7 +37,7 @@ import Testing
             .write(to: URL(fileURLWithPath: folder + "/expected.json"))
     }
 
-    @Test(.enabled(if: available, "skipped: .venv/ref is not installed (Scripts/make-venvs.sh makes it)"),
+    @Test(.requires(.referenceEnvironment),
           arguments: [("all", WriterFields.all), ("default", WriterFields())])
     func pythonReadersAgree(label: String, fields: WriterFields) throws {
         let keep = ProcessInfo.processInfo.environment["BERTKIT_WRITER_CHECK_DIR"]

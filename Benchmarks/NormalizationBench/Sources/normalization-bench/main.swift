@@ -3,6 +3,17 @@
 // (bytes in, bytes appended to a reused buffer), best of 5 runs, one thread; prints "NAME MB/s seconds".
 import Foundation
 import TextNormalization
+import CUTF8ProcBench
+
+/// NFC through `utf8proc_map` (options STABLE | COMPOSE): nil when utf8proc reports an error.
+func utf8procNFC(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    var result: UnsafeMutablePointer<utf8proc_uint8_t>? = nil
+    let options = utf8proc_option_t(rawValue: UTF8PROC_STABLE.rawValue | UTF8PROC_COMPOSE.rawValue)
+    let n = utf8proc_map(input.baseAddress, utf8proc_ssize_t(input.count), &result, options)
+    defer { free(result) }
+    guard n >= 0, let result else { return nil }
+    return Array(UnsafeBufferPointer(start: result, count: Int(n)))
+}
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[1]) else {
@@ -23,7 +34,7 @@ for name in arguments.dropFirst(2) {
     let base = align ? String(name.dropLast(6)) : name
     let normalize: (UnsafeBufferPointer<UInt8>, inout [UInt8], inout [Int32]?) -> Void
     if base == "utf8proc-NFC" {
-        normalize = { line, out, _ in if let r = UTF8Proc.nfc(line) { out.append(contentsOf: r) } }
+        normalize = { line, out, _ in if let r = utf8procNFC(line) { out.append(contentsOf: r) } }
     } else {
         let stage: any NormalizationStage
         if let profile = NormalizationProfile(rawValue: base) {
