@@ -5,6 +5,8 @@
 /// - an entry whose count is stale is re-queued with the current count instead of being used;
 /// - merging a pair never lowers that pair's own count, and an entry only merges the words it lists, so a pair
 ///   can be merged again later (adding no token) when another of its entries comes up.
+/// One difference: HF keeps pair counts in 32-bit integers (`counts[i] as i32`), which wrap past 2^31 - 1 on
+/// very large corpora; these are 64-bit.
 struct PairMerger {
     var table: TokenTable
     let prefix: String
