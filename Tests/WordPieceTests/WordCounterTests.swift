@@ -6,13 +6,9 @@ import TextNormalization
 /// `WordCounter` against the word counts HF's own normalizer and pre-tokenizer give
 /// (Fixtures/vocab-training/*.counts.tsv, from Scripts/golden/generate-vocab-training.py).
 @Suite struct WordCounterTests {
-    @Test(arguments: ["fa-chatterbot", "pt-chatterbot"], [false, true])
+    @Test(.requires(.corpusText), arguments: ["fa-chatterbot", "pt-chatterbot"], [false, true])
     func realCorpusCountsMatchHF(corpus: String, cased: Bool) throws {
         let input = Repo.path(".assets/text/\(corpus).txt")
-        guard FileManager.default.fileExists(atPath: input) else {
-            Issue.record("missing \(input): run Scripts/fetch-assets.sh && python3 Scripts/prepare-corpus.py")
-            return
-        }
         let expected = try WordCounts(contentsOf: Repo.path("Fixtures/vocab-training/\(corpus).\(cased ? "cased" : "uncased").counts.tsv"))
         var counter = WordCounter(table: cased ? .cased : .uncased)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
