@@ -46,7 +46,7 @@ public struct GoogleDocumentReader: Sendable {
     }
 
     /// The files behind `--input` arguments, in order: a file as given, a folder's regular files (not hidden ones)
-    /// in name order. Gzip files are refused: this whole-file reader does not inflate them.
+    /// in name order. Files whose name ends in `.gz` are inflated as they are read.
     public static func inputFiles(_ arguments: [String]) throws -> [String] {
         var files: [String] = []
         let manager = FileManager.default
@@ -68,9 +68,6 @@ public struct GoogleDocumentReader: Sendable {
                         return manager.fileExists(atPath: path, isDirectory: &sub) && !sub.boolValue
                     }
             }
-            for path in found where path.hasSuffix(".gz") {
-                throw MaskedLMError.unreadableInput(path: path, reason: "gzip input is not read in the --reference google mode yet; decompress it first")
-            }
             files += found
         }
         return files
@@ -88,19 +85,14 @@ public struct GoogleDocumentReader: Sendable {
         return documents.filter { !$0.isEmpty }
     }
 
-    /// The whole file (any kind that `read` works on: regular files, pipes, devices), or the system's reason.
+    /// The whole file (any kind that `read` works on: regular files, pipes, devices; inflated when its name ends
+    /// in `.gz`), or the system's reason.
     static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
+        let file = try InputFile(path: path)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
-            }
+            let n = try chunk.withUnsafeMutableBytes { try file.read(into: $0.baseAddress!, count: $0.count) }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
         }
