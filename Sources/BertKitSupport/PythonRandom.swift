@@ -17,11 +17,13 @@
 /// As a `RandomNumberGenerator`, `next()` is two 32-bit draws (the first in the high half); Swift's own
 /// `Int.random(in:using:)` then draws differently from Python, so use the Python-named methods to match it.
 public struct PythonRandom: RandomNumberGenerator, Sendable {
-    private static let n = 624
+    @usableFromInline static let n = 624
     private static let m = 397
 
-    private var state: [UInt32]
-    private var index: Int
+    // Inlinable draws (below) specialize into the callers' modules: the masking loop draws several times per
+    // token, and a call per draw was a tenth of `pretraining-data`'s time.
+    @usableFromInline var state: [UInt32]
+    @usableFromInline var index: Int
 
     /// `random.Random(seed)`: MT19937 seeded by `init_by_array` over the 32-bit words of `|seed|`, least
     /// significant first (one zero word for 0), as CPython's `random_seed` does for an `int`.
@@ -73,6 +75,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// The next 32-bit output of MT19937 (`genrand_uint32`).
+    @inlinable
     public mutating func nextUInt32() -> UInt32 {
         if index >= Self.n { twist() }
         var y = state[index]
@@ -85,7 +88,8 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Regenerates the 624 words of state.
-    private mutating func twist() {
+    @usableFromInline
+    mutating func twist() {
         let n = Self.n
         let m = Self.m
         state.withUnsafeMutableBufferPointer { mt in
@@ -98,12 +102,14 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Two 32-bit draws, the first in the high half.
+    @inlinable
     public mutating func next() -> UInt64 {
         let high = UInt64(nextUInt32())
         return high << 32 | UInt64(nextUInt32())
     }
 
     /// `random()`: a double in [0, 1) with 53 random bits, from two draws (27 and 26 bits).
+    @inlinable
     public mutating func random() -> Double {
         let a = nextUInt32() >> 5
         let b = nextUInt32() >> 6
@@ -112,6 +118,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `getrandbits(k)` for `0 <= k <= 64`: one draw per started 32 bits, least significant word first,
     /// the last word keeping its top `k mod 32` bits.
+    @inlinable
     public mutating func getrandbits(_ k: Int) -> UInt64 {
         precondition(k >= 0 && k <= 64, "getrandbits supports 0...64 bits here")
         if k == 0 { return 0 }
@@ -123,12 +130,14 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `_randbelow(n)` (`_randbelow_with_getrandbits`): `getrandbits(n.bit_length())` until the value is below
     /// `n`. For `n == 1` this still draws (one bit per try), as Python does.
+    @inlinable
     public mutating func randbelow(_ n: Int) -> Int {
         precondition(n > 0, "randbelow needs a positive bound")
         return Int(randbelow(UInt64(n)))
     }
 
-    private mutating func randbelow(_ bound: UInt64) -> UInt64 {
+    @inlinable
+    mutating func randbelow(_ bound: UInt64) -> UInt64 {
         let k = 64 - bound.leadingZeroBitCount
         var r = getrandbits(k)
         while r >= bound { r = getrandbits(k) }
@@ -137,6 +146,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `randint(a, b)`: a uniform integer in `a...b`, as `a + _randbelow(b - a + 1)`. The width may be up to
     /// 2^64 - 1 (`randint(0, Int.max)` works; `randint(Int.min, Int.max)` does not).
+    @inlinable
     public mutating func randint(_ a: Int, _ b: Int) -> Int {
         precondition(a <= b, "empty range for randint(\(a), \(b))")
         let width = UInt64(bitPattern: Int64(b &- a)) &+ 1
@@ -145,6 +155,9 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// `shuffle(x)`: for `i` from `count - 1` down to 1, swaps element `i` with element `_randbelow(i + 1)`.
+    /// Inlinable so that it specializes in the caller's module: a generic call swaps through value witnesses
+    /// (retains, copies) and took a fifth of `pretraining-data`'s time.
+    @inlinable
     public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ x: inout C) where C.Index == Int {
         var i = x.count - 1
         while i >= 1 {
