@@ -104,7 +104,7 @@ public struct DocumentStream {
             if !documents.isEmpty { try body(documents) }
         }
         let (bytes, lines) = try scanLines(paths: paths) { line in
-            if GoogleDocumentReader.pythonStrip(String(decoding: line, as: UTF8.self)).isEmpty {
+            if GoogleDocumentReader.pythonStrip(utf8: line).isEmpty {
                 if !current.isEmpty {
                     raw.append(current)
                     current = []

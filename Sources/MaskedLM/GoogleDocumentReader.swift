@@ -134,17 +134,17 @@ public struct GoogleDocumentReader: Sendable {
     func readLine(
         _ bytes: UnsafeBufferPointer<UInt8>, splitter: SentenceSplitter?, ids: inout [Int32], into document: inout GoogleReference.Document
     ) throws -> Bool {
-        let line = String(decoding: bytes, as: UTF8.self)
-        let stripped = Self.pythonStrip(line)
-        if stripped.isEmpty { return false }
-        var text = String(stripped)
-        try text.withUTF8 { line in
-            guard let splitter else { return appendSentence(line, to: &document, ids: &ids) }
+        let kept = Self.pythonStrip(utf8: bytes)
+        if kept.isEmpty { return false }
+        let line = UnsafeBufferPointer(rebasing: bytes[kept])
+        if let splitter {
             var start = 0
             for end in try splitter.sentenceEnds(utf8: line) {
                 appendSentence(UnsafeBufferPointer(rebasing: line[start..<end]), to: &document, ids: &ids)
                 start = end
             }
+        } else {
+            appendSentence(line, to: &document, ids: &ids)
         }
         return true
     }
@@ -161,15 +161,41 @@ public struct GoogleDocumentReader: Sendable {
 
     /// `str.strip()`: removes leading and trailing characters for which Python's `str.isspace()` is true.
     static func pythonStrip(_ line: String) -> Substring {
-        let scalars = line.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }),
-              let last = scalars.lastIndex(where: { !isPythonSpace($0) }) else { return "" }
-        return Substring(scalars[first...last])
+        var line = line
+        let kept = line.withUTF8 { pythonStrip(utf8: $0) }
+        let utf8 = line.utf8
+        return Substring(line[utf8.index(utf8.startIndex, offsetBy: kept.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: kept.upperBound)])
+    }
+
+    /// `str.strip()` on valid UTF-8, without making a String (once per input line): the byte range that stays
+    /// (empty when the line is all Python whitespace).
+    static func pythonStrip(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func scalar(at i: Int) -> (value: UInt32, length: Int) {
+            let b = UInt32(bytes[i])
+            if b < 0x80 { return (b, 1) }
+            if b < 0xE0 { return ((b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+            if b < 0xF0 { return ((b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3) }
+            return ((b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F), 4)
+        }
+        var start = 0
+        while start < bytes.count {
+            let (value, length) = scalar(at: start)
+            guard isPythonSpace(value) else { break }
+            start += length
+        }
+        var end = bytes.count
+        while end > start {
+            var lead = end - 1
+            while bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard isPythonSpace(scalar(at: lead).value) else { break }
+            end = lead
+        }
+        return start..<end
     }
 
     /// Python's `str.isspace()` (bidirectional class WS, B or S, or category Zs): the 29 code points below.
-    static func isPythonSpace(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+    static func isPythonSpace(_ value: UInt32) -> Bool {
+        switch value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:
