@@ -44,32 +44,37 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
         precondition(!key.isEmpty, "init_by_array needs at least one word")
         let n = Self.n
         var mt = [UInt32](repeating: 0, count: n)
-        // init_genrand(19650218)
-        mt[0] = 19_650_218
-        for i in 1..<n {
-            mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
-        }
-        var i = 1
-        var j = 0
-        for _ in 0..<max(n, key.count) {
-            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
-            i += 1
-            j += 1
-            if i >= n {
-                mt[0] = mt[n - 1]
-                i = 1
+        // Unchecked indexing: this runs for every document and pass of the streaming mode.
+        key.withUnsafeBufferPointer { key in
+        mt.withUnsafeMutableBufferPointer { mt in
+            // init_genrand(19650218)
+            mt[0] = 19_650_218
+            for i in 1..<n {
+                mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
             }
-            if j >= key.count { j = 0 }
-        }
-        for _ in 0..<(n - 1) {
-            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
-            i += 1
-            if i >= n {
-                mt[0] = mt[n - 1]
-                i = 1
+            var i = 1
+            var j = 0
+            for _ in 0..<max(n, key.count) {
+                mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
+                i += 1
+                j += 1
+                if i >= n {
+                    mt[0] = mt[n - 1]
+                    i = 1
+                }
+                if j >= key.count { j = 0 }
             }
+            for _ in 0..<(n - 1) {
+                mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
+                i += 1
+                if i >= n {
+                    mt[0] = mt[n - 1]
+                    i = 1
+                }
+            }
+            mt[0] = 0x8000_0000  // most significant bit set: the state is never all zero
         }
-        mt[0] = 0x8000_0000  // most significant bit set: the state is never all zero
+        }
         state = mt
         index = n
     }
@@ -93,10 +98,14 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
         let n = Self.n
         let m = Self.m
         state.withUnsafeMutableBufferPointer { mt in
-            for k in 0..<n {
-                let y = (mt[k] & 0x8000_0000) | (mt[(k + 1) % n] & 0x7FFF_FFFF)
-                mt[k] = mt[(k + m) % n] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_B0DF)
+            // The reference's single loop with `% n`, split where the indexes wrap (no division per word).
+            @inline(__always) func step(_ k: Int, _ next: Int, _ far: Int) {
+                let y = (mt[k] & 0x8000_0000) | (mt[next] & 0x7FFF_FFFF)
+                mt[k] = mt[far] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_B0DF)
             }
+            for k in 0..<(n - m) { step(k, k + 1, k + m) }
+            for k in (n - m)..<(n - 1) { step(k, k + 1, k + m - n) }
+            step(n - 1, 0, m - 1)
         }
         index = 0
     }
