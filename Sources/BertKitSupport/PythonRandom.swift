@@ -17,11 +17,13 @@
 /// As a `RandomNumberGenerator`, `next()` is two 32-bit draws (the first in the high half); Swift's own
 /// `Int.random(in:using:)` then draws differently from Python, so use the Python-named methods to match it.
 public struct PythonRandom: RandomNumberGenerator, Sendable {
-    private static let n = 624
+    @usableFromInline static let n = 624
     private static let m = 397
 
-    private var state: [UInt32]
-    private var index: Int
+    // Inlinable draws (below) specialize into the callers' modules: the masking loop draws several times per
+    // token, and a call per draw was a tenth of `pretraining-data`'s time.
+    @usableFromInline var state: [UInt32]
+    @usableFromInline var index: Int
 
     /// `random.Random(seed)`: MT19937 seeded by `init_by_array` over the 32-bit words of `|seed|`, least
     /// significant first (one zero word for 0), as CPython's `random_seed` does for an `int`.
@@ -42,37 +44,43 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
         precondition(!key.isEmpty, "init_by_array needs at least one word")
         let n = Self.n
         var mt = [UInt32](repeating: 0, count: n)
-        // init_genrand(19650218)
-        mt[0] = 19_650_218
-        for i in 1..<n {
-            mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
-        }
-        var i = 1
-        var j = 0
-        for _ in 0..<max(n, key.count) {
-            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
-            i += 1
-            j += 1
-            if i >= n {
-                mt[0] = mt[n - 1]
-                i = 1
+        // Unchecked indexing: this runs for every document and pass of the streaming mode.
+        key.withUnsafeBufferPointer { key in
+        mt.withUnsafeMutableBufferPointer { mt in
+            // init_genrand(19650218)
+            mt[0] = 19_650_218
+            for i in 1..<n {
+                mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
             }
-            if j >= key.count { j = 0 }
-        }
-        for _ in 0..<(n - 1) {
-            mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
-            i += 1
-            if i >= n {
-                mt[0] = mt[n - 1]
-                i = 1
+            var i = 1
+            var j = 0
+            for _ in 0..<max(n, key.count) {
+                mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
+                i += 1
+                j += 1
+                if i >= n {
+                    mt[0] = mt[n - 1]
+                    i = 1
+                }
+                if j >= key.count { j = 0 }
             }
+            for _ in 0..<(n - 1) {
+                mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
+                i += 1
+                if i >= n {
+                    mt[0] = mt[n - 1]
+                    i = 1
+                }
+            }
+            mt[0] = 0x8000_0000  // most significant bit set: the state is never all zero
         }
-        mt[0] = 0x8000_0000  // most significant bit set: the state is never all zero
+        }
         state = mt
         index = n
     }
 
     /// The next 32-bit output of MT19937 (`genrand_uint32`).
+    @inlinable
     public mutating func nextUInt32() -> UInt32 {
         if index >= Self.n { twist() }
         var y = state[index]
@@ -85,25 +93,32 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Regenerates the 624 words of state.
-    private mutating func twist() {
+    @usableFromInline
+    mutating func twist() {
         let n = Self.n
         let m = Self.m
         state.withUnsafeMutableBufferPointer { mt in
-            for k in 0..<n {
-                let y = (mt[k] & 0x8000_0000) | (mt[(k + 1) % n] & 0x7FFF_FFFF)
-                mt[k] = mt[(k + m) % n] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_B0DF)
+            // The reference's single loop with `% n`, split where the indexes wrap (no division per word).
+            @inline(__always) func step(_ k: Int, _ next: Int, _ far: Int) {
+                let y = (mt[k] & 0x8000_0000) | (mt[next] & 0x7FFF_FFFF)
+                mt[k] = mt[far] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_B0DF)
             }
+            for k in 0..<(n - m) { step(k, k + 1, k + m) }
+            for k in (n - m)..<(n - 1) { step(k, k + 1, k + m - n) }
+            step(n - 1, 0, m - 1)
         }
         index = 0
     }
 
     /// Two 32-bit draws, the first in the high half.
+    @inlinable
     public mutating func next() -> UInt64 {
         let high = UInt64(nextUInt32())
         return high << 32 | UInt64(nextUInt32())
     }
 
     /// `random()`: a double in [0, 1) with 53 random bits, from two draws (27 and 26 bits).
+    @inlinable
     public mutating func random() -> Double {
         let a = nextUInt32() >> 5
         let b = nextUInt32() >> 6
@@ -112,6 +127,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `getrandbits(k)` for `0 <= k <= 64`: one draw per started 32 bits, least significant word first,
     /// the last word keeping its top `k mod 32` bits.
+    @inlinable
     public mutating func getrandbits(_ k: Int) -> UInt64 {
         precondition(k >= 0 && k <= 64, "getrandbits supports 0...64 bits here")
         if k == 0 { return 0 }
@@ -123,12 +139,14 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `_randbelow(n)` (`_randbelow_with_getrandbits`): `getrandbits(n.bit_length())` until the value is below
     /// `n`. For `n == 1` this still draws (one bit per try), as Python does.
+    @inlinable
     public mutating func randbelow(_ n: Int) -> Int {
         precondition(n > 0, "randbelow needs a positive bound")
         return Int(randbelow(UInt64(n)))
     }
 
-    private mutating func randbelow(_ bound: UInt64) -> UInt64 {
+    @inlinable
+    mutating func randbelow(_ bound: UInt64) -> UInt64 {
         let k = 64 - bound.leadingZeroBitCount
         var r = getrandbits(k)
         while r >= bound { r = getrandbits(k) }
@@ -137,6 +155,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     /// `randint(a, b)`: a uniform integer in `a...b`, as `a + _randbelow(b - a + 1)`. The width may be up to
     /// 2^64 - 1 (`randint(0, Int.max)` works; `randint(Int.min, Int.max)` does not).
+    @inlinable
     public mutating func randint(_ a: Int, _ b: Int) -> Int {
         precondition(a <= b, "empty range for randint(\(a), \(b))")
         let width = UInt64(bitPattern: Int64(b &- a)) &+ 1
@@ -145,6 +164,9 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     }
 
     /// `shuffle(x)`: for `i` from `count - 1` down to 1, swaps element `i` with element `_randbelow(i + 1)`.
+    /// Inlinable so that it specializes in the caller's module: a generic call swaps through value witnesses
+    /// (retains, copies) and took a fifth of `pretraining-data`'s time.
+    @inlinable
     public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ x: inout C) where C.Index == Int {
         var i = x.count - 1
         while i >= 1 {

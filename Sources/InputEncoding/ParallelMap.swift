@@ -26,7 +26,8 @@ enum ParallelMap {
                     let sink = UnsafeSendable((out, errors, transform, items))
                     DispatchQueue.concurrentPerform(iterations: chunks) { c in
                         let (out, errors, transform, items) = sink.value
-                        for k in (c * per)..<min(items.count, (c + 1) * per) {
+                        // With `per` rounded up, the last chunks may be empty (10 items in 8 chunks of 2).
+                        for k in min(items.count, c * per)..<min(items.count, (c + 1) * per) {
                             do { out[k] = try transform(items[k]) } catch {
                                 errors[c] = error
                                 return

@@ -104,7 +104,7 @@ public struct DocumentStream {
             if !documents.isEmpty { try body(documents) }
         }
         let (bytes, lines) = try scanLines(paths: paths) { line in
-            if GoogleDocumentReader.pythonStrip(String(decoding: line, as: UTF8.self)).isEmpty {
+            if GoogleDocumentReader.pythonStrip(utf8: line).isEmpty {
                 if !current.isEmpty {
                     raw.append(current)
                     current = []
@@ -129,9 +129,7 @@ public struct DocumentStream {
         var totalBytes = 0
         var totalLines = 0
         for path in paths {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
-            defer { close(fd) }
+            let file = try InputFile(path: path)
             var pending: [UInt8] = []     // bytes of lines not yet complete, then the new block
             var fileOffset = 0            // file offset of pending[0]
             var number = 0
@@ -139,14 +137,7 @@ public struct DocumentStream {
             while !atEnd {
                 let old = pending.count
                 pending.append(contentsOf: repeatElement(0, count: blockSize))
-                var got = 0
-                while true {
-                    let n = pending.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, blockSize) }
-                    if n < 0 && errno == EINTR { continue }
-                    guard n >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
-                    got = n
-                    break
-                }
+                let got = try pending.withUnsafeMutableBytes { try file.read(into: $0.baseAddress! + old, count: blockSize) }
                 pending.removeSubrange((old + got)...)
                 atEnd = got == 0
                 totalBytes += got

@@ -46,7 +46,7 @@ public struct GoogleDocumentReader: Sendable {
     }
 
     /// The files behind `--input` arguments, in order: a file as given, a folder's regular files (not hidden ones)
-    /// in name order. Gzip files are refused: this whole-file reader does not inflate them.
+    /// in name order. Files whose name ends in `.gz` are inflated as they are read.
     public static func inputFiles(_ arguments: [String]) throws -> [String] {
         var files: [String] = []
         let manager = FileManager.default
@@ -68,9 +68,6 @@ public struct GoogleDocumentReader: Sendable {
                         return manager.fileExists(atPath: path, isDirectory: &sub) && !sub.boolValue
                     }
             }
-            for path in found where path.hasSuffix(".gz") {
-                throw MaskedLMError.unreadableInput(path: path, reason: "gzip input is not read in the --reference google mode yet; decompress it first")
-            }
             files += found
         }
         return files
@@ -88,19 +85,14 @@ public struct GoogleDocumentReader: Sendable {
         return documents.filter { !$0.isEmpty }
     }
 
-    /// The whole file (any kind that `read` works on: regular files, pipes, devices), or the system's reason.
+    /// The whole file (any kind that `read` works on: regular files, pipes, devices; inflated when its name ends
+    /// in `.gz`), or the system's reason.
     static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
+        let file = try InputFile(path: path)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw MaskedLMError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
-            }
+            let n = try chunk.withUnsafeMutableBytes { try file.read(into: $0.baseAddress!, count: $0.count) }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
         }
@@ -142,17 +134,17 @@ public struct GoogleDocumentReader: Sendable {
     func readLine(
         _ bytes: UnsafeBufferPointer<UInt8>, splitter: SentenceSplitter?, ids: inout [Int32], into document: inout GoogleReference.Document
     ) throws -> Bool {
-        let line = String(decoding: bytes, as: UTF8.self)
-        let stripped = Self.pythonStrip(line)
-        if stripped.isEmpty { return false }
-        var text = String(stripped)
-        try text.withUTF8 { line in
-            guard let splitter else { return appendSentence(line, to: &document, ids: &ids) }
+        let kept = Self.pythonStrip(utf8: bytes)
+        if kept.isEmpty { return false }
+        let line = UnsafeBufferPointer(rebasing: bytes[kept])
+        if let splitter {
             var start = 0
             for end in try splitter.sentenceEnds(utf8: line) {
                 appendSentence(UnsafeBufferPointer(rebasing: line[start..<end]), to: &document, ids: &ids)
                 start = end
             }
+        } else {
+            appendSentence(line, to: &document, ids: &ids)
         }
         return true
     }
@@ -169,15 +161,41 @@ public struct GoogleDocumentReader: Sendable {
 
     /// `str.strip()`: removes leading and trailing characters for which Python's `str.isspace()` is true.
     static func pythonStrip(_ line: String) -> Substring {
-        let scalars = line.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }),
-              let last = scalars.lastIndex(where: { !isPythonSpace($0) }) else { return "" }
-        return Substring(scalars[first...last])
+        var line = line
+        let kept = line.withUTF8 { pythonStrip(utf8: $0) }
+        let utf8 = line.utf8
+        return Substring(line[utf8.index(utf8.startIndex, offsetBy: kept.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: kept.upperBound)])
+    }
+
+    /// `str.strip()` on valid UTF-8, without making a String (once per input line): the byte range that stays
+    /// (empty when the line is all Python whitespace).
+    static func pythonStrip(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func scalar(at i: Int) -> (value: UInt32, length: Int) {
+            let b = UInt32(bytes[i])
+            if b < 0x80 { return (b, 1) }
+            if b < 0xE0 { return ((b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+            if b < 0xF0 { return ((b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3) }
+            return ((b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F), 4)
+        }
+        var start = 0
+        while start < bytes.count {
+            let (value, length) = scalar(at: start)
+            guard isPythonSpace(value) else { break }
+            start += length
+        }
+        var end = bytes.count
+        while end > start {
+            var lead = end - 1
+            while bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard isPythonSpace(scalar(at: lead).value) else { break }
+            end = lead
+        }
+        return start..<end
     }
 
     /// Python's `str.isspace()` (bidirectional class WS, B or S, or category Zs): the 29 code points below.
-    static func isPythonSpace(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+    static func isPythonSpace(_ value: UInt32) -> Bool {
+        switch value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:

@@ -42,16 +42,25 @@ public struct PretrainingFeatures: Sendable, Hashable {
     /// Pads an instance to `maxSeqLength` tokens and `maxPredictionsPerSeq` predictions.
     public init(_ instance: PretrainingInstance, maxSeqLength: Int, maxPredictionsPerSeq: Int) {
         precondition(instance.tokenIDs.count <= maxSeqLength && instance.maskedLMPositions.count <= maxPredictionsPerSeq)
-        func padded<T: Numeric>(_ values: [T], to count: Int) -> [T] {
-            values + [T](repeating: 0, count: count - values.count)
+        // One allocation per feature (this runs once per written instance).
+        func padded<T: Numeric>(_ values: [Int32], to count: Int, as value: (Int32) -> T) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(count)
+            for v in values { out.append(value(v)) }
+            out.append(contentsOf: repeatElement(0, count: count - values.count))
+            return out
         }
-        let real = instance.tokenIDs.count
-        inputIDs = padded(instance.tokenIDs.map(Int64.init), to: maxSeqLength)
-        inputMask = padded([Int64](repeating: 1, count: real), to: maxSeqLength)
-        segmentIDs = padded(instance.segmentIDs.map(Int64.init), to: maxSeqLength)
-        maskedLMPositions = padded(instance.maskedLMPositions.map(Int64.init), to: maxPredictionsPerSeq)
-        maskedLMIDs = padded(instance.maskedLMLabels.map(Int64.init), to: maxPredictionsPerSeq)
-        maskedLMWeights = padded([Float](repeating: 1, count: instance.maskedLMLabels.count), to: maxPredictionsPerSeq)
+        func ones<T: Numeric>(_ real: Int, to count: Int) -> [T] {
+            var out = [T](repeating: 0, count: count)
+            for i in 0..<real { out[i] = 1 }
+            return out
+        }
+        inputIDs = padded(instance.tokenIDs, to: maxSeqLength, as: Int64.init)
+        inputMask = ones(instance.tokenIDs.count, to: maxSeqLength)
+        segmentIDs = padded(instance.segmentIDs, to: maxSeqLength, as: Int64.init)
+        maskedLMPositions = padded(instance.maskedLMPositions, to: maxPredictionsPerSeq, as: Int64.init)
+        maskedLMIDs = padded(instance.maskedLMLabels, to: maxPredictionsPerSeq, as: Int64.init)
+        maskedLMWeights = ones(instance.maskedLMLabels.count, to: maxPredictionsPerSeq)
         nextSentenceLabels = [instance.isRandomNext ? 1 : 0]
     }
 

@@ -65,8 +65,7 @@ public final class PretrainingWriter {
                 TFFeature("masked_lm_weights", .float(f.maskedLMWeights)),
                 TFFeature("next_sentence_labels", .int64(f.nextSentenceLabels)),
             ]
-            try writer.write(features)
-            byteCount += TFExample.serializedSize(features) + 16
+            byteCount += try writer.write(features)
         case .jsonl(let output, var buffer):
             sinks[next] = .jsonl(output, buffer: [])  // keep the buffer uniquely referenced while appending
             let start = buffer.count

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WordPiece
 @testable import MaskedLM
@@ -35,6 +36,28 @@ import WordPiece
         #expect(GoogleDocumentReader.pythonStrip("\u{1C}\u{A0} a b\u{2029}\u{205F}") == "a b")
         #expect(GoogleDocumentReader.pythonStrip("\u{200B}a") == "\u{200B}a")  // ZWSP is Cf, not a space
         #expect(GoogleDocumentReader.pythonStrip(" \t ") == "")
+    }
+
+    /// The byte-level strip agrees with `isPythonSpace` on each of the 29 spaces and on their neighbours (one
+    /// to four UTF-8 bytes), at both ends and inside.
+    @Test func pythonStripOnBytesMatchesScalars() {
+        let spaces: [UInt32] = Array(0x09...0x0D) + Array(0x1C...0x20) + [0x85, 0xA0, 0x1680] + Array(0x2000...0x200A)
+            + [0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+        #expect(spaces.count == 29)
+        let others: [UInt32] = [0x08, 0x0E, 0x1B, 0x21, 0x84, 0x86, 0x9F, 0xA1, 0x167F, 0x1681, 0x1FFF, 0x200B, 0x2027,
+                                0x202A, 0x202E, 0x2030, 0x205E, 0x2060, 0x2FFF, 0x3001, 0xFEFF, 0x1F600]
+        for value in spaces + others {
+            let c = String(Unicode.Scalar(value)!)
+            let space = spaces.contains(value)
+            #expect(GoogleDocumentReader.isPythonSpace(value) == space)
+            for text in [c, c + "a" + c, "a" + c + "b", c + c + "\u{E9}" + c + c] {
+                let expected = space ? text.trimmingCharacters(in: CharacterSet(charactersIn: c)) : text
+                var copy = text
+                let kept = copy.withUTF8 { GoogleDocumentReader.pythonStrip(utf8: $0) }
+                #expect(String(decoding: Array(text.utf8)[kept], as: UTF8.self) == expected, "U+\(String(value, radix: 16))")
+                #expect(GoogleDocumentReader.pythonStrip(text) == expected)
+            }
+        }
     }
 
     @Test func invalidUTF8IsAPositionedError() throws {

@@ -5,7 +5,8 @@ import CZlib
 /// `inflateInit2` with window bits 15 + 32 detects the gzip (or zlib) header; a file made of several gzip
 /// members one after the other (what `cat a.gz b.gz` gives, and what `gzip` itself accepts) is inflated
 /// member after member by resetting the stream at each member's end while input remains.
-final class GzipInflater {
+/// `package`: MaskedLM's document readers inflate `.gz` inputs with it too (zlib stays behind this one file).
+package final class GzipInflater {
     private let path: String
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutablePointer<UInt8>
@@ -14,7 +15,7 @@ final class GzipInflater {
     private var memberEnded = false
     private var everInflated = false
 
-    init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -35,7 +36,7 @@ final class GzipInflater {
 
     /// Inflates up to `count` bytes into `destination`, pulling compressed bytes from `readCompressed`
     /// (which returns 0 at the end of the file). Returns fewer than `count` bytes only at the end.
-    func inflate(
+    package func inflate(
         into destination: UnsafeMutableRawPointer, count: Int,
         readCompressed: (UnsafeMutableRawPointer, Int) throws -> Int
     ) throws -> Int {

@@ -34,48 +34,78 @@ package struct TFFeature: Sendable, Equatable {
 /// Every field is length-delimited (wire type 2), so each tag is one byte `(field << 3) | 2`. Map entries are
 /// written in the order given, and empty lists as an empty `Int64List`/`FloatList`, as protobuf does.
 package enum TFExample {
+    /// The sizes a serialization needs, each list measured once: the payload (packed values) of each feature's
+    /// list and the `Features` body they add up to.
+    package struct Layout {
+        /// Bytes of each feature's packed values, in order.
+        var payloads: [Int]
+        /// Bytes of the `Features` message.
+        var body: Int
+        /// Bytes of the whole Example.
+        package var size: Int { 1 + varintSize(UInt64(body)) + body }
+
+        /// Measures `features`.
+        package init(_ features: [TFFeature]) {
+            payloads = []
+            payloads.reserveCapacity(features.count)
+            body = 0
+            for feature in features {
+                let payload: Int
+                switch feature.values {
+                case let .int64(values): payload = packedSize(values)
+                case let .float(values): payload = values.count * 4
+                }
+                payloads.append(payload)
+                body += TFExample.entrySize(key: feature.name.utf8.count, payload: payload).outer
+            }
+        }
+    }
+
     /// The serialized size of an Example holding `features`.
     package static func serializedSize(_ features: [TFFeature]) -> Int {
-        let body = featuresBodySize(features)
-        return 1 + varintSize(UInt64(body)) + body
+        Layout(features).size
     }
 
     /// The serialized Example.
     package static func serialize(_ features: [TFFeature]) -> [UInt8] {
-        let size = serializedSize(features)
+        let layout = Layout(features)
+        let size = layout.size
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            if let base = buffer.baseAddress { _ = serialize(features, into: base) }
+            if let base = buffer.baseAddress { _ = serialize(features, layout: layout, into: base) }
             initialized = size
         }
     }
 
-    /// Writes the Example at `p`, which must have room for `serializedSize(features)` bytes; returns the end.
-    static func serialize(_ features: [TFFeature], into p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var p = putLengthDelimited(field: 1, length: featuresBodySize(features), p)
-        for feature in features {
+    /// Writes the Example at `p`, which must have room for `layout.size` bytes (`layout` measured from
+    /// `features`); returns the end.
+    static func serialize(
+        _ features: [TFFeature], layout: Layout, into p: UnsafeMutablePointer<UInt8>
+    ) -> UnsafeMutablePointer<UInt8> {
+        var p = putLengthDelimited(field: 1, length: layout.body, p)
+        for (index, feature) in features.enumerated() {
             let key = feature.name.utf8.count
-            let body = featureBodySize(feature.values)
-            let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(body)) + body
-            p = putLengthDelimited(field: 1, length: entry, p)
+            let payload = layout.payloads[index]
+            let sizes = entrySize(key: key, payload: payload)
+            p = putLengthDelimited(field: 1, length: sizes.entry, p)
             p = putLengthDelimited(field: 1, length: key, p)
             for byte in feature.name.utf8 {
                 p.pointee = byte
                 p += 1
             }
-            p = putLengthDelimited(field: 2, length: body, p)
+            p = putLengthDelimited(field: 2, length: sizes.feature, p)
             switch feature.values {
             case let .int64(values):
-                p = putLengthDelimited(field: 3, length: listBodySize(feature.values), p)
+                p = putLengthDelimited(field: 3, length: sizes.list, p)
                 if !values.isEmpty {
-                    p = putLengthDelimited(field: 1, length: packedSize(values), p)
+                    p = putLengthDelimited(field: 1, length: payload, p)
                     values.withUnsafeBufferPointer { values in
                         for value in values { p = putVarint(UInt64(bitPattern: value), p) }
                     }
                 }
             case let .float(values):
-                p = putLengthDelimited(field: 2, length: listBodySize(feature.values), p)
+                p = putLengthDelimited(field: 2, length: sizes.list, p)
                 if !values.isEmpty {
-                    p = putLengthDelimited(field: 1, length: values.count * 4, p)
+                    p = putLengthDelimited(field: 1, length: payload, p)
                     values.withUnsafeBufferPointer { values in
                         let raw = UnsafeMutableRawPointer(p)
                         for i in 0..<values.count {
@@ -91,31 +121,15 @@ package enum TFExample {
 
     // MARK: sizes
 
-    private static func featuresBodySize(_ features: [TFFeature]) -> Int {
-        var total = 0
-        for feature in features {
-            let key = feature.name.utf8.count
-            let body = featureBodySize(feature.values)
-            let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(body)) + body
-            total += 1 + varintSize(UInt64(entry)) + entry
-        }
-        return total
-    }
-
-    /// The size of a `Feature` message: its one list field.
-    private static func featureBodySize(_ values: TFFeature.Values) -> Int {
-        let list = listBodySize(values)
-        return 1 + varintSize(UInt64(list)) + list
-    }
-
-    /// The size of an `Int64List` or `FloatList` message: its packed field, absent when empty.
-    private static func listBodySize(_ values: TFFeature.Values) -> Int {
-        let payload: Int
-        switch values {
-        case let .int64(values): payload = packedSize(values)
-        case let .float(values): payload = values.count * 4
-        }
-        return payload == 0 ? 0 : 1 + varintSize(UInt64(payload)) + payload
+    /// For one map entry with a `key` of that many bytes and a list of `payload` packed bytes: the
+    /// `Int64List`/`FloatList` body (its packed field, absent when empty), the `Feature` body, the entry body
+    /// and the entry with its tag and length.
+    @inline(__always)
+    private static func entrySize(key: Int, payload: Int) -> (list: Int, feature: Int, entry: Int, outer: Int) {
+        let list = payload == 0 ? 0 : 1 + varintSize(UInt64(payload)) + payload
+        let feature = 1 + varintSize(UInt64(list)) + list
+        let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(feature)) + feature
+        return (list, feature, entry, 1 + varintSize(UInt64(entry)) + entry)
     }
 
     private static func packedSize(_ values: [Int64]) -> Int {

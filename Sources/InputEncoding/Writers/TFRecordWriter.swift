@@ -37,19 +37,23 @@ package final class TFRecordWriter {
     deinit { discard() }
 
     /// Appends one `tf.train.Example` holding `features` (map entries in the given order).
-    package func write(_ features: [TFFeature]) throws {
-        let size = TFExample.serializedSize(features)
+    /// Returns the bytes the record took (framing included).
+    @discardableResult
+    package func write(_ features: [TFFeature]) throws -> Int {
+        let layout = TFExample.Layout(features)
+        let size = layout.size
         let p = try sink.reserve(size + 16)
         p.storeBytes(of: UInt64(size).littleEndian, as: UInt64.self)
         let lengthCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: p, count: 8)))
         p.storeBytes(of: lengthCRC.littleEndian, toByteOffset: 8, as: UInt32.self)
         let data = (p + 12).assumingMemoryBound(to: UInt8.self)
-        let end = TFExample.serialize(features, into: data)
+        let end = TFExample.serialize(features, layout: layout, into: data)
         precondition(end - data == size, "TFExample size and serialization disagree")
         let dataCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: data, count: size)))
         p.storeBytes(of: dataCRC.littleEndian, toByteOffset: 12 + size, as: UInt32.self)
         sink.advance(size + 16)
         recordCount += 1
+        return size + 16
     }
 
     /// Appends one record holding `data` as it is.
