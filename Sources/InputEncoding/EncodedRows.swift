@@ -75,27 +75,8 @@ extension Tokenizer {
     public func appendFirstWindow(
         of text: String, pair: String?, to rows: inout EncodedRows, label: Int32?, sampleIndex: Int
     ) throws -> Int {
-        var text = text
-        return try text.withUTF8 { a in
-            guard var pair else { return try appendFirstWindow(a, nil, to: &rows, label: label, sampleIndex: sampleIndex) }
-            return try pair.withUTF8 { b in try appendFirstWindow(a, b, to: &rows, label: label, sampleIndex: sampleIndex) }
-        }
-    }
-
-    private func appendFirstWindow(
-        _ textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?, to rows: inout EncodedRows,
-        label: Int32?, sampleIndex: Int
-    ) throws -> Int {
-        let boundA = WordPieceTokenizer.maxTokens(forByteCount: textBytes.count)
-        let boundB = pairBytes.map { WordPieceTokenizer.maxTokens(forByteCount: $0.count) } ?? 0
-        return try withUnsafeTemporaryAllocation(of: Int32.self, capacity: boundA + boundB) { scratch in
-            let base = scratch.baseAddress!
-            let countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
-            let countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
-            return try appendRow(
-                UnsafeBufferPointer(start: base, count: countA),
-                pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB),
-                to: &rows, label: label, sampleIndex: sampleIndex)
+        try withTokenIDs(of: text, pair: pair) { first, second in
+            try appendRow(first, second, to: &rows, label: label, sampleIndex: sampleIndex)
         }
     }
 

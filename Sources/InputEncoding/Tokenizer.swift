@@ -180,28 +180,36 @@ extension Tokenizer {
     /// unpadded: the same ids, segment ids and masks, built straight into one set of arrays instead of
     /// through per-sequence encodings (the fast path of dataset encoding when windows are not wanted).
     public func encodeFirstWindow(_ text: String, pair: String?, addSpecialTokens: Bool = true) throws -> Encoding {
-        var text = text
-        return try text.withUTF8 { a in
-            guard var pair else { return try firstWindow(a, nil, addSpecialTokens: addSpecialTokens) }
-            return try pair.withUTF8 { b in try firstWindow(a, b, addSpecialTokens: addSpecialTokens) }
+        try withTokenIDs(of: text, pair: pair) { first, second in
+            try assembleFirstWindow(first, second, addSpecialTokens: addSpecialTokens)
         }
     }
 
-    /// `encodeFirstWindow` over UTF-8 bytes: ids go to scratch memory (no zero-filled bound-sized arrays),
-    /// and the result's arrays are allocated once, with room for padding to `padding`'s fixed length.
-    private func firstWindow(
-        _ textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?, addSpecialTokens: Bool
-    ) throws -> Encoding {
+    /// Calls `body` with the token ids of `text` and of `pair` (nil without a pair), held in scratch memory
+    /// (no zero-filled bound-sized arrays) for the duration of the call.
+    func withTokenIDs<R>(
+        of text: String, pair: String?, _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
+    ) throws -> R {
+        var text = text
+        return try text.withUTF8 { a in
+            guard var pair else { return try withTokenIDs(utf8: a, nil, body) }
+            return try pair.withUTF8 { b in try withTokenIDs(utf8: a, b, body) }
+        }
+    }
+
+    private func withTokenIDs<R>(
+        utf8 textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?,
+        _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
+    ) throws -> R {
         let boundA = WordPieceTokenizer.maxTokens(forByteCount: textBytes.count)
         let boundB = pairBytes.map { WordPieceTokenizer.maxTokens(forByteCount: $0.count) } ?? 0
         return try withUnsafeTemporaryAllocation(of: Int32.self, capacity: boundA + boundB) { scratch in
             let base = scratch.baseAddress!
             let countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
             let countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
-            return try assembleFirstWindow(
+            return try body(
                 UnsafeBufferPointer(start: base, count: countA),
-                pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB),
-                addSpecialTokens: addSpecialTokens)
+                pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB))
         }
     }
 
