@@ -24,6 +24,7 @@ from tokenizers import BertWordPieceTokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from codepoints import codepoint_table  # noqa: E402
+from golden_files import read_lines, write  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 VOCAB = os.path.join(ROOT, ".assets", "minilm", "vocab.txt")
@@ -46,22 +47,6 @@ def fnv1a64(data):
     for byte in data:
         h = ((h ^ byte) * FNV_PRIME) & MASK64
     return h
-
-
-def read_lines(path):
-    """The file's lines (UTF-8, split on \\n only) and the sha256 of its bytes."""
-    raw = open(path, "rb").read()
-    lines = raw.decode("utf-8").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines, hashlib.sha256(raw).hexdigest()
-
-
-def write(path, text):
-    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 
 
 def tokenizer(mode):

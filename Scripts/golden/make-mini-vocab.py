@@ -23,6 +23,9 @@ import sys
 import tokenizers
 from tokenizers import BertWordPieceTokenizer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_files import read_lines, write  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 VOCAB = os.path.join(ROOT, ".assets", "minilm", "vocab.txt")
 FIXTURES = os.path.join(ROOT, "Fixtures", "tokenization")
@@ -33,22 +36,6 @@ MODES = {
 }
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 LONGEST_PIECE = 32  # longer than any token of the vocabulary
-
-
-def read_lines(path):
-    """The file's lines (UTF-8, split on \\n only, as the Swift tests split them) and its sha256."""
-    raw = open(path, "rb").read()
-    lines = raw.decode("utf-8").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines, hashlib.sha256(raw).hexdigest()
-
-
-def write(path, text):
-    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 
 
 def needed_tokens(vocab, lines):
