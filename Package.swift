@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LineIO", targets: ["LineIO"]),
         .library(name: "InputEncoding", targets: ["InputEncoding"]),
         .library(name: "MaskedLM", targets: ["MaskedLM"]),
+        .library(name: "EncoderTraining", targets: ["EncoderTraining"]),
         // MARK: CLI
         .executable(name: "bertkit", targets: ["bertkit"]),
     ],
@@ -61,20 +62,25 @@ let package = Package(
         // Vocabulary, BERT pre-tokenization, LinMaxMatch WordPiece.
         .target(name: "WordPiece", dependencies: ["TextNormalization", "LineIO", "BertKitSupport"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
-        .target(name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport", "InputEncoding"], exclude: ["README.md"]),
+        .target(
+            name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport", "InputEncoding", "EncoderTraining"],
+            exclude: ["README.md"]),
         // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
         // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).
         .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),
         // Masked-LM pretraining instances (Google's create_pretraining_data.py, reproduced draw for draw with
         // PythonRandom) and their TFRecord writer (InputEncoding's framing). No BLAS.
         .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),
+        // Fine-tuning without BLAS: the EncoderTrainer protocol that backends implement, the training loop,
+        // optimizer settings and schedules, metrics, checkpoints and reports. NativeEncoder implements it.
+        .target(name: "EncoderTraining", dependencies: ["InputEncoding", "LineIO", "BertKitSupport"]),
 
         // MARK: CLI
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "TextNormalization", "WordPiece", "InputEncoding", "MaskedLM", "NativeEncoder", "LineIO", "BertKitSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TextNormalization", "WordPiece", "InputEncoding", "MaskedLM", "NativeEncoder", "EncoderTraining", "LineIO",
+                "BertKitSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -86,6 +92,7 @@ let package = Package(
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
         .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport", "BertKitTestSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
+        .testTarget(name: "EncoderTrainingTests", dependencies: ["EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
         // PythonRandom against CPython's streams (Fixtures/random).
         .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitTestSupport"]),
