@@ -1,8 +1,9 @@
 import Foundation
 
 /// An inline SVG line chart with axes, ticks, tick labels, grid lines and a legend. The x axis (steps) starts at
-/// 0 so charts side by side line up. A single point, a flat series or no data at all still draws (a zero-width
-/// range is widened around its value; an empty chart says so).
+/// 0 so charts side by side line up; a single step x sits in the middle of 0...2x. A flat series or no data at
+/// all still draws (a zero-width y range is widened around its value, never below 0 for a value >= 0; an empty
+/// chart says so).
 struct LineChart {
     /// How a series is drawn.
     enum Style { case line, points, lineAndPoints }
@@ -41,7 +42,7 @@ struct LineChart {
             return out
         }
         if let (lo, hi) = fixedYRange { yMin = min(yMin, lo); yMax = max(yMax, hi) }
-        let xTicks = Ticks(min: min(0, xs.min() ?? 0), max: xMax, integral: true), yTicks = Ticks(min: yMin, max: yMax, integral: false)
+        let xTicks = Ticks(min: min(0, xs.min() ?? 0), max: xs.min() == xMax ? 2 * xMax : xMax, integral: true), yTicks = Ticks(min: yMin, max: yMax, integral: false)
         func px(_ x: Double) -> Double { Self.left + (x - xTicks.lower) / (xTicks.upper - xTicks.lower) * plotWidth }
         func py(_ y: Double) -> Double { Self.top + plotHeight - (y - yTicks.lower) / (yTicks.upper - yTicks.lower) * plotHeight }
 
@@ -84,7 +85,7 @@ struct LineChart {
 }
 
 /// "Nice" axis ticks (steps of 1, 2 or 5 times a power of ten) covering `min...max`; a zero-width range is
-/// widened around its value so a single point sits in the middle of the axis.
+/// widened around its value (by 1 for integral axes and zero, else by a tenth), not below 0 when it is >= 0.
 struct Ticks {
     var lower: Double
     var upper: Double
@@ -94,7 +95,8 @@ struct Ticks {
         var lo = min, hi = max
         if hi - lo <= 0 {
             let pad = integral ? 1 : (lo == 0 ? 1 : abs(lo) * 0.1)
-            lo -= pad; hi += pad
+            lo = lo >= 0 ? Swift.max(0, lo - pad) : lo - pad  // a rate or a loss of 0 never gets a negative axis
+            hi += pad
         }
         let raw = (hi - lo) / Double(target)
         let magnitude = pow(10, (log10(raw)).rounded(.down))

@@ -100,9 +100,11 @@ enum SampleRun {
             .eval(.init(epoch: 1, step: 1, metrics: metrics)),
         ])).render()
         #expect(!html.contains("NaN") && !html.contains("nan") && !html.contains("inf"))
-        // x axis 0...1: step 1 at the right end of the 474-wide plot (70 + 474); y 0.6...0.8: 0.7 in the middle.
-        #expect(html.contains("<circle cx=\"544\" cy=\"143\" r=\"2\" fill=\"#9db8d9\"/>"))
-        #expect(html.contains("<circle cx=\"544\" cy=\"143\" r=\"3\" fill=\"#1f5fa8\"/>"))  // the one smoothed point
+        // x axis 0...2: step 1 in the middle of the 474-wide plot (70 + 237); y 0.6...0.8: 0.7 in the middle.
+        #expect(html.contains("<circle cx=\"307\" cy=\"143\" r=\"2\" fill=\"#9db8d9\"/>"))
+        #expect(html.contains("<circle cx=\"307\" cy=\"143\" r=\"3\" fill=\"#1f5fa8\"/>"))  // the one smoothed point
+        // learning rate 0: y axis 0...1, the point on the x axis (30 + 226).
+        #expect(html.contains("<circle cx=\"307\" cy=\"256\" r=\"3\" fill=\"#b5651d\"/>"))
         #expect(html.contains(">No checkpoint marked best.</p>"))
     }
 
@@ -138,6 +140,10 @@ enum SampleRun {
         #expect(unit.values.map(unit.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
         let steps = Ticks(min: 1, max: 1, integral: true)
         #expect(steps.values == [0, 1, 2])
+        let zero = Ticks(min: 0, max: 0, integral: false)
+        #expect(zero.lower == 0 && zero.upper == 1)
+        let negative = Ticks(min: -2, max: -2, integral: false)
+        #expect(negative.lower < -2 && negative.lower >= -2.3 && negative.upper > -2 && negative.upper <= -1.8)  // a tenth either side
         let rates = Ticks(min: 0, max: 5e-5, integral: false)
         #expect(rates.values.map(rates.label) == ["0", "1e-05", "2e-05", "3e-05", "4e-05", "5e-05"])
         let many = Ticks(min: 1, max: 1234, integral: true)
