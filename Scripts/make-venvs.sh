@@ -4,7 +4,8 @@
 #   .venv/hazm  hazm (Persian normalizer peer; it pins an old numpy, so it lives alone)
 #   .venv/tf    tensorflow-cpu==2.21.0 + bert-tensorflow==1.0.4 (Google's create_pretraining_data.py, the
 #               masked-LM golden files and speed peer; TensorFlow pins its own numpy/protobuf, so it lives alone)
-# Usage: Scripts/make-venvs.sh [ref|hazm|tf|all]   (default: all). Idempotent.
+#   .venv/sklearn scikit-learn==1.9.1 (the classification-metrics golden file, Scripts/golden/metrics.py)
+# Usage: Scripts/make-venvs.sh [ref|hazm|tf|sklearn|all]   (default: all). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -27,4 +28,7 @@ if [ "$which" = hazm ] || [ "$which" = all ]; then
 fi
 if [ "$which" = tf ] || [ "$which" = all ]; then
   make_env .venv/tf "tensorflow-cpu==2.21.0" "bert-tensorflow==1.0.4" "tfrecord"
+fi
+if [ "$which" = sklearn ] || [ "$which" = all ]; then
+  make_env .venv/sklearn "scikit-learn==1.9.1" "numpy==2.4.6" "scipy==1.17.1"
 fi

@@ -86,3 +86,20 @@ extension ClassificationDataset {
         return result
     }
 }
+
+extension ClassificationMetrics {
+    /// Metrics of record-level logits against `dataset`'s labels (argmax, or sigmoid above `task.threshold` for
+    /// multi-label), with the mean evaluation loss (`RecordLogits.meanLoss`).
+    public init(logits: RecordLogits, dataset: ClassificationDataset, task: ClassificationTask) {
+        let classes = dataset.recordClasses
+        let targets: ClassificationTargets
+        if task.multiLabel {
+            var hot = [Float](repeating: 0, count: classes.count * task.labelCount)
+            for (r, ids) in classes.enumerated() { for c in ids { hot[r * task.labelCount + Int(c)] = 1 } }
+            targets = .multiHot(hot)
+        } else {
+            targets = .classes(classes.map { $0.first ?? 0 })
+        }
+        self.init(logits: logits.values, targets: targets, task: task, loss: logits.meanLoss(classes: classes, multiLabel: task.multiLabel))
+    }
+}

@@ -19,6 +19,11 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case incompatibleCheckpoint(path: String, reason: String)
     /// A file that could not be written or read.
     case fileError(path: String, reason: String)
+    /// The metrics log could not be opened, written or read.
+    case metricsLogUnavailable(path: String, reason: String)
+    /// A line of the metrics log is not a training event. `line` is 1-based, `byteOffset` 0-based from the
+    /// start of the file.
+    case invalidMetricsLogLine(path: String, line: Int, byteOffset: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -43,6 +48,11 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): cannot resume from this checkpoint: \(reason); resume with the same data and options, or start a new --output"
         case let .fileError(path, reason):
             return "\(path): \(reason)"
+        case let .metricsLogUnavailable(path, reason):
+            return "cannot use metrics log '\(path)': \(reason)"
+        case let .invalidMetricsLogLine(path, line, byteOffset, reason):
+            return "\(path):\(line) (byte offset \(byteOffset)): not a training event: \(reason); "
+                + "remove the line or start the run without --resume"
         }
     }
 }

@@ -64,7 +64,10 @@ extension TrainingLoop {
         for old in names.dropLast(configuration.keepCheckpoints) where old != name {
             try? FileManager.default.removeItem(atPath: checkpointsDirectory + "/" + old)
         }
-        onEvent?(.checkpoint(update: state.update, path: final))
+        let event = TrainingEvent.Checkpoint(epoch: max(1, state.microBatch == 0 ? state.epoch : state.epoch + 1), step: state.update,
+                                             path: "checkpoints/" + name)
+        try log?.append(.checkpoint(event))
+        onEvent?(.checkpoint(event))
     }
 
     /// Loads the checkpoint `checkpoints/latest` names and checks it belongs to this data and recipe.

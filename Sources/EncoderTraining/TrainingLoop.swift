@@ -18,7 +18,8 @@ import Foundation
 /// boundary) replays exactly what the uninterrupted run would have done.
 ///
 /// Output folder: `checkpoints/step-NNNNNNNN/` (the backend's state plus `loop.json`), `checkpoints/latest`
-/// (the newest one's name), `best/` (the model exported at the best evaluation).
+/// (the newest one's name), `best/` (the model exported at the best evaluation), `metrics.jsonl` (every
+/// update, evaluation and checkpoint as a `TrainingEvent` line; cut back to the checkpoint on resume).
 public final class TrainingLoop {
     /// The backend being trained.
     public let trainer: any EncoderTrainer
@@ -33,7 +34,11 @@ public final class TrainingLoop {
     /// Where checkpoints and the best model go.
     public let outputDirectory: String
     /// Called on the loop's thread for every event.
-    public var onEvent: ((TrainingEvent) -> Void)?
+    public var onEvent: ((Event) -> Void)?
+    /// The metrics log of the run (`metrics.jsonl` in the output folder), open while `run` runs.
+    var log: MetricsLog?
+    /// Path of the metrics log.
+    public var metricsLogPath: String { outputDirectory + "/metrics.jsonl" }
     /// Test hook: when set, the process kills itself with SIGKILL right after this many updates (the
     /// `BERTKIT_FAULT_KILL_AFTER_UPDATE` variable of `bertkit finetune`), to test resuming after a crash.
     public var killAfterUpdate: Int?
@@ -70,9 +75,13 @@ public final class TrainingLoop {
         try makeDirectory(checkpointsDirectory)
         if resume {
             try restoreNewestCheckpoint()
+            log = try MetricsLog.resume(at: metricsLogPath, throughStep: state.update).log
         } else {
             state = LoopState()
+            try? FileManager.default.removeItem(atPath: metricsLogPath)
+            log = try MetricsLog(appendingTo: metricsLogPath)
         }
+        defer { log?.close(); log = nil }
         let schedule = LinearWarmupDecay(peak: configuration.optimizer.learningRate, warmupRatio: configuration.warmupRatio, totalSteps: totalUpdates)
         let accumulation = configuration.gradientAccumulation
         let start = ContinuousClock.now
@@ -96,9 +105,11 @@ public final class TrainingLoop {
                 state.microBatch += group
                 state.update += 1
                 let elapsed = Self.seconds(ContinuousClock.now - start)
-                onEvent?(.update(UpdateReport(
-                    epoch: state.epoch, update: state.update, totalUpdates: totalUpdates, loss: loss / Double(group),
-                    learningRate: rate, gradientNorm: norm, examplesPerSecond: Double(examplesSeen) / max(elapsed, 1e-9), elapsed: elapsed)))
+                let step = TrainingEvent.Step(epoch: state.epoch + 1, step: state.update, loss: loss / Double(group),
+                                              learningRate: Double(rate), gradNorm: norm,
+                                              examplesPerSecond: Double(examplesSeen) / max(elapsed, 1e-9))
+                try log?.append(.train(step))
+                onEvent?(.update(step, totalUpdates: totalUpdates, elapsed: elapsed))
                 if let kill = killAfterUpdate, state.update == kill { kill_self() }
                 let epoch = state.epoch, endOfEpoch = state.microBatch >= microBatchesPerEpoch
                 if endOfEpoch { state.epoch += 1; state.microBatch = 0 }
@@ -117,28 +128,29 @@ public final class TrainingLoop {
     func evaluate(epoch: Int) throws {
         guard let eval else { return }
         let logits = try RecordLogits(trainer: trainer, dataset: eval, batchSize: configuration.evalBatchSize, padID: padID)
-        let expected = eval.recordClasses
-        let predicted = (0..<logits.records).map { logits.predictedClass(record: $0) }
-        let scores = ClassificationScores(predicted: predicted, expected: expected.map { $0.first ?? 0 }, labelCount: trainer.task.labelCount)
-        let loss = logits.meanLoss(classes: expected, multiLabel: trainer.task.multiLabel)
+        let metrics = ClassificationMetrics(logits: logits, dataset: eval, task: trainer.task)
         let value: Double
         switch configuration.bestMetric {
-        case .accuracy: value = scores.accuracy
-        case .macroF1: value = scores.macroF1
-        case .loss: value = -loss
+        case .accuracy: value = metrics.accuracy
+        case .macroF1: value = metrics.macroF1
+        case .loss: value = -(metrics.loss ?? 0)
         }
+        let record = TrainingEvent.Evaluation(epoch: epoch + 1, step: state.update, metrics: metrics)
+        try log?.append(.eval(record))
         let isBest = state.bestValue.map { value > $0 } ?? true
         if isBest {
             state.bestValue = value
             state.bestUpdate = state.update
             state.evaluationsWithoutImprovement = 0
             try trainer.exportModel(to: bestDirectory)
+            try log?.append(.checkpoint(TrainingEvent.Checkpoint(
+                epoch: epoch + 1, step: state.update, path: "best", isBest: true, metric: configuration.bestMetric.rawValue,
+                value: configuration.bestMetric == .loss ? -value : value)))
         } else {
             state.evaluationsWithoutImprovement += 1
             if let patience = configuration.earlyStoppingPatience, state.evaluationsWithoutImprovement >= patience { state.stopped = true }
         }
-        onEvent?(.evaluation(EvaluationReport(epoch: epoch, update: state.update,
-                                              loss: loss, metrics: scores, isBest: isBest)))
+        onEvent?(.evaluation(record, isBest: isBest))
     }
 
     /// The order of epoch `epoch`: Fisher-Yates over 0..<count with SplitMix64 seeded by (seed, epoch).
@@ -160,6 +172,22 @@ public final class TrainingLoop {
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+}
+
+extension TrainingLoop {
+    /// What the loop reports while it runs (progress lines); the metrics log gets the `TrainingEvent`s.
+    public enum Event: Sendable {
+        /// An update finished: its record, the run's update count, seconds since the run (or resume) started.
+        case update(TrainingEvent.Step, totalUpdates: Int, elapsed: Double)
+        /// An evaluation finished; `isBest` when it is the best so far by the chosen metric.
+        case evaluation(TrainingEvent.Evaluation, isBest: Bool)
+        /// A checkpoint was written.
+        case checkpoint(TrainingEvent.Checkpoint)
+        /// The run continues from the checkpoint at `path` (after `update` updates, in 0-based `epoch`).
+        case resumed(update: Int, epoch: Int, path: String)
+        /// Early stopping ended the run after `update` updates.
+        case earlyStop(update: Int)
+    }
 }
 
 /// How a run ended.

@@ -80,7 +80,7 @@ import Testing
                              outputDirectory: dir + "/resumed").run(resume: false)
         }
         let resumed = BagOfWordsTrainer(task: task, vocabularySize: 64)
-        var events: [TrainingEvent] = []
+        var events: [TrainingLoop.Event] = []
         let loop = TrainingLoop(trainer: resumed, train: data, eval: data, configuration: Self.recipe(), padID: 0,
                                 outputDirectory: dir + "/resumed")
         loop.onEvent = { events.append($0) }
@@ -117,16 +117,21 @@ import Testing
         var recipe = Self.recipe(epochs: 50, batch: 8)
         recipe.earlyStoppingPatience = 2
         recipe.bestMetric = .accuracy
-        var evaluations: [EvaluationReport] = []
+        var evaluations: [(record: TrainingEvent.Evaluation, isBest: Bool)] = []
         let loop = TrainingLoop(trainer: trainer, train: data, eval: data, configuration: recipe, padID: 0, outputDirectory: dir + "/out")
-        loop.onEvent = { if case let .evaluation(e) = $0 { evaluations.append(e) } }
+        loop.onEvent = { if case let .evaluation(e, best) = $0 { evaluations.append((e, best)) } }
         let summary = try loop.run(resume: false)
         // Separable data: accuracy reaches 1 and cannot improve on it, so two more evaluations stop the run.
         #expect(summary.stoppedEarly)
-        #expect(evaluations.last?.metrics.accuracy == 1)
+        #expect(evaluations.last?.record.metrics.accuracy == 1)
         #expect(evaluations.count < 50)
-        #expect(summary.bestUpdate.map { u in evaluations.first { $0.isBest && $0.update == u } != nil } == true)
+        #expect(summary.bestUpdate.map { u in evaluations.last { $0.isBest }?.record.step == u } == true)
         #expect(FileManager.default.fileExists(atPath: dir + "/out/best/model.json"))
+        // The log holds every update, each evaluation, and the checkpoints (best exports included).
+        let logged = try MetricsLog.read(from: dir + "/out/metrics.jsonl")
+        #expect(logged.filter { if case .train = $0 { true } else { false } }.count == summary.updates)
+        #expect(logged.filter { if case .eval = $0 { true } else { false } }.count == evaluations.count)
+        #expect(logged.contains { if case let .checkpoint(c) = $0 { c.isBest && c.step == summary.bestUpdate } else { false } })
     }
 
     @Test func badDataIsNamed() throws {
