@@ -50,29 +50,41 @@ public struct ClassificationDataset: Sendable {
     /// Records skipped because their text (and pair) was empty.
     public let skippedEmpty: Int
     /// Malformed rows skipped (with the reader's `skipBadRows`).
-    public let skippedMalformed: Int
+    public private(set) var skippedMalformed: Int
     /// Records that lost tokens to truncation (first window only).
     public let truncated: Int
 
     /// Reads and encodes every record of `reading` with `tokenizer` (whose truncation sets the length).
     ///
-    /// Empty texts are skipped and counted. `multiLabel` splits a label field at `,`, `|` or `;` (whitespace
+    /// Empty texts are skipped and counted (with `skipEmpty`; otherwise encoded as the template alone, so that
+    /// predictions stay aligned with input lines). `multiLabel` splits a label field at `,`, `|` or `;` (whitespace
     /// around names trimmed; an empty field means no label). `windows` keeps every overflowing window of a
     /// long record as an example of its own (all with the record's classes) instead of the first only.
     /// - Throws: `DatasetError` from the reader; `TrainingError` for a missing or unknown label, one class
     ///   only, or no usable record.
     public init(
         reading configuration: DatasetReader.Configuration, tokenizer: Tokenizer, labels source: LabelSource,
-        multiLabel: Bool = false, windows: Bool = false
+        multiLabel: Bool = false, windows: Bool = false, skipEmpty: Bool = true
     ) throws {
         var reader = try DatasetReader(configuration: configuration)
-        let path = configuration.path
+        try self.init(path: configuration.path, records: { try reader.next() }, tokenizer: tokenizer, labels: source,
+                      multiLabel: multiLabel, windows: windows, skipEmpty: skipEmpty)
+        skippedMalformed = reader.skippedRows
+    }
+
+    /// Encodes the records `records` delivers until it returns nil (a chunk of a stream, for prediction), as
+    /// `init(reading:...)` does; `path` names the source in errors. `allowEmpty` accepts zero records (the end
+    /// of a stream) instead of throwing `emptyDataset`.
+    public init(
+        path: String, records: () throws -> DatasetRecord?, tokenizer: Tokenizer, labels source: LabelSource,
+        multiLabel: Bool = false, windows: Bool = false, skipEmpty: Bool = true, allowEmpty: Bool = false
+    ) throws {
         var raw: [(example: ClassificationExample, labels: [Substring], line: Int)] = []
         var empty = 0, truncated = 0, record = 0
         var known: [String: Int32] = [:]
         if case let .fixed(list) = source { for (i, name) in list.enumerated() { known[name] = Int32(i) } }
-        while let row = try reader.next() {
-            if row.isEmpty { empty += 1; continue }
+        while let row = try records() {
+            if row.isEmpty && skipEmpty { empty += 1; continue }
             var names: [Substring] = []
             if source != .ignore {
                 guard let label = row.label else { throw TrainingError.missingLabel(path: row.path, line: row.line) }
@@ -91,7 +103,7 @@ public struct ClassificationDataset: Sendable {
             }
             record += 1
         }
-        guard record > 0 else { throw TrainingError.emptyDataset(path: path) }
+        guard record > 0 || allowEmpty else { throw TrainingError.emptyDataset(path: path) }
         var labelList: [String] = []
         switch source {
         case let .fixed(list): labelList = list
@@ -111,7 +123,7 @@ public struct ClassificationDataset: Sendable {
         }
         self.records = record
         self.skippedEmpty = empty
-        self.skippedMalformed = reader.skippedRows
+        self.skippedMalformed = 0
         self.truncated = truncated
     }
 
