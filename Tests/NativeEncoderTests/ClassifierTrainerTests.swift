@@ -203,6 +203,21 @@ import Testing
         #expect(try plain.accumulateGradients(for: batch, lossScale: 1, dropoutSeed: 11) == expected)
     }
 
+    /// Groups must name every parameter exactly once.
+    @Test func adamWRejectsGroupsThatMissOrRepeatAParameter() throws {
+        let encoder = try BertEncoder(directory: Paths.tinyModel, threads: 1)
+        let config = OptimizerConfiguration(preset: .bert, learningRate: 1e-3)
+        let names = encoder.layout.entries.map(\.name)
+        let bad: [[ParameterGroup]] = [
+            [ParameterGroup(name: "a", weightDecay: 0, parameterNames: Array(names.dropLast()))],
+            [ParameterGroup(name: "a", weightDecay: 0, parameterNames: names), ParameterGroup(name: "b", weightDecay: 0, parameterNames: [names[0]])],
+            [ParameterGroup(name: "a", weightDecay: 0, parameterNames: names + ["classifier.weight"])],
+        ]
+        for groups in bad {
+            #expect(throws: NativeEncoderError.self) { try AdamW(for: encoder, configuration: config, groups: groups) }
+        }
+    }
+
     /// Targets that do not fit the task are refused before any work.
     @Test func badTargetsAreRefused() throws {
         let t = try Self.trainer(), b = try Self.batches()[0]
