@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TextNormalizationTests", dependencies: ["TextNormalization", "BertKitTestSupport"]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "BertKitSupport", "BertKitTestSupport"]),
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
-        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "BertKitSupport", "BertKitTestSupport"]),
+        .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
         .testTarget(name: "EncoderTrainingTests", dependencies: ["EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
         // PythonRandom against CPython's streams (Fixtures/random).

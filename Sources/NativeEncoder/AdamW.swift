@@ -1,78 +1,106 @@
 import CEncoderKernels
+import EncoderTraining
 
-/// AdamW over every parameter of a `BertEncoder` (decoupled weight decay), with PyTorch's
-/// `torch.optim.AdamW` formula (pytorch/pytorch `torch/optim/adamw.py`, single-tensor path):
+/// AdamW (decoupled weight decay) with PyTorch's `torch.optim.AdamW` formula (pytorch/pytorch
+/// `torch/optim/adamw.py`, single-tensor path):
 /// p *= 1 - lr wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 /// p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps).
-/// Weight decay applies to all parameters, as `AdamW(model.parameters())` does, unless `decayExemption` is
-/// `.biasesAndLayerNorms`: then biases and LayerNorm weights are not decayed, as Hugging Face's `Trainer` sets up
-/// its optimizer (transformers `Trainer.get_decay_parameter_names`).
+///
+/// The betas and epsilon come from an `OptimizerConfiguration`; each parameter's weight decay from the
+/// `ParameterGroup` that names it (`OptimizerConfiguration.parameterGroups(names:)` exempts biases and LayerNorm
+/// weights, as BERT and Hugging Face's `Trainer` do; one group naming everything decays everything, as
+/// `AdamW(model.parameters())` does). The learning rate is passed to each update, so a schedule drives it.
+///
+/// ```swift
+/// let settings = OptimizerConfiguration(preset: .bert, learningRate: 5e-5)
+/// let optimizer = try AdamW(for: encoder, configuration: settings,
+///                           groups: settings.parameterGroups(names: encoder.layout.entries.map(\.name)))
+/// optimizer.update(encoder, learningRate: schedule.learningRate(atStep: optimizer.step))
+/// ```
 public final class AdamW {
-    /// Optimizer settings; defaults are PyTorch's except the learning rate.
-    public struct Configuration: Sendable {
-        /// Step size (default 2e-5, a BERT fine-tuning rate).
-        public var learningRate: Float = 2e-5
-        /// First-moment decay (0.9).
-        public var beta1: Float = 0.9
-        /// Second-moment decay (0.999).
-        public var beta2: Float = 0.999
-        /// Denominator epsilon (1e-8, PyTorch's default; the BERT paper used 1e-6).
-        public var epsilon: Float = 1e-8
-        /// Decoupled weight decay (0.01, PyTorch's default).
-        public var weightDecay: Float = 0.01
-        /// Parameters that get no weight decay (default: none).
-        public var decayExemption: DecayExemption = .none
-        /// Creates the default configuration.
-        public init() {}
+    /// One tensor the optimizer updates: where its values and gradients live, its slice of the moment arenas.
+    struct Tensor {
+        let name: String
+        let parameters: UnsafeMutablePointer<Float>
+        let gradients: UnsafeMutablePointer<Float>
+        let count: Int
+        let momentOffset: Int
+        let weightDecay: Float
     }
 
-    /// Which parameters weight decay skips.
-    public enum DecayExemption: Sendable {
-        /// Every parameter is decayed (PyTorch `AdamW(model.parameters())`).
-        case none
-        /// Biases and LayerNorm weights are not decayed (Hugging Face `Trainer`).
-        case biasesAndLayerNorms
+    /// Betas and epsilon in use (its `learningRate` is not read: each update takes its own).
+    public let configuration: OptimizerConfiguration
+    /// Updates applied so far (the bias corrections use it).
+    public internal(set) var step = 0
+    let tensors: [Tensor]
+    /// First and second moments, the tensors one after another in `tensors` order.
+    let m: FloatArena, v: FloatArena
+
+    /// Creates zeroed moments for every parameter of `encoder`; `groups` (names as in `encoder.layout`) give
+    /// each its weight decay.
+    /// - Throws: `NativeEncoderError.invalidParameterGroups` when a parameter is in no group or in two, or a group
+    ///   names a parameter the encoder does not have.
+    public convenience init(for encoder: BertEncoder, configuration: OptimizerConfiguration, groups: [ParameterGroup]) throws {
+        let g = encoder.gradients
+        try self.init(
+            tensors: encoder.layout.entries.map { ($0.name, encoder.parameters[$0.offset], g[$0.offset], $0.count) },
+            configuration: configuration, groups: groups)
     }
 
-    /// Settings in use.
-    public var configuration: Configuration
-    /// Updates applied so far.
-    public private(set) var step = 0
-    private let m: FloatArena, v: FloatArena
-
-    /// Creates zeroed moments for `encoder`'s parameters.
-    public init(for encoder: BertEncoder, configuration: Configuration = Configuration()) {
+    /// Creates zeroed moments for `tensors` (name, values, gradients, element count), pointers that stay valid
+    /// for the optimizer's life.
+    init(tensors list: [(String, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int)],
+         configuration: OptimizerConfiguration, groups: [ParameterGroup]) throws {
+        var decay: [String: Float] = [:]
+        for group in groups {
+            for name in group.parameterNames {
+                guard decay.updateValue(group.weightDecay, forKey: name) == nil else {
+                    throw NativeEncoderError.invalidParameterGroups(reason: "\(name) is in two parameter groups")
+                }
+            }
+        }
+        var tensors: [Tensor] = [], offset = 0
+        for (name, p, g, count) in list {
+            guard let wd = decay.removeValue(forKey: name) else {
+                throw NativeEncoderError.invalidParameterGroups(reason: "\(name) is in no parameter group")
+            }
+            tensors.append(Tensor(name: name, parameters: p, gradients: g, count: count, momentOffset: offset, weightDecay: wd))
+            offset += count
+        }
+        if let unknown = decay.keys.sorted().first {
+            throw NativeEncoderError.invalidParameterGroups(reason: "a group names \(unknown), which the model does not have")
+        }
         self.configuration = configuration
-        m = FloatArena(count: encoder.parameterCount)
-        v = FloatArena(count: encoder.parameterCount)
+        self.tensors = tensors
+        m = FloatArena(count: offset)
+        v = FloatArena(count: offset)
     }
 
-    /// Applies one update from the encoder's current gradients, split over its worker threads.
-    public func update(_ encoder: BertEncoder) {
-        precondition(m.count == max(encoder.parameterCount, 1), "optimizer built for another encoder")
+    /// Number of optimized values (the moment arenas' size).
+    var valueCount: Int { tensors.last.map { $0.momentOffset + $0.count } ?? 0 }
+
+    /// Applies one update at `learningRate` from `encoder`'s current gradients (the optimizer must have been
+    /// created for it), split over its worker threads.
+    public func update(_ encoder: BertEncoder, learningRate: Float) {
+        precondition(tensors.first?.parameters == encoder.parameters.base, "optimizer built for another encoder")
+        update(learningRate: learningRate, workers: encoder)
+    }
+
+    /// Applies one update at `learningRate` to every tensor, with `workers`' threads. Elementwise, so the result
+    /// does not depend on how the range is split.
+    func update(learningRate lr: Float, workers: BertEncoder) {
         step += 1
         let c = configuration
         let bc1 = 1 - Float(Double(c.beta1).pow(step)), bc2 = 1 - Float(Double(c.beta2).pow(step))
-        let p = encoder.parameters, g = encoder.gradients, m = m, v = v
-        // Tensors in arena order with their decay; each worker's range is cut at tensor boundaries.
-        let spans = encoder.layout.entries.map { entry in
-            (entry.offset, entry.offset + entry.count, Self.isExempt(entry.name, c.decayExemption) ? Float(0) : c.weightDecay)
-        }
-        encoder.parallelRanges(encoder.parameterCount, align: 1024) { _, r in
-            for (start, end, decay) in spans where start < r.upperBound && end > r.lowerBound {
-                let o = max(start, r.lowerBound), n = min(end, r.upperBound) - o
-                bk_adamw(p[o], g[o], m[o], v[o], n, c.learningRate, c.beta1, c.beta2, c.epsilon, decay, bc1, bc2)
+        let m = m, v = v, tensors = tensors
+        // Each worker's range of the moment arenas is cut at tensor boundaries.
+        workers.parallelRanges(valueCount, align: 1024) { _, r in
+            for t in tensors where t.momentOffset < r.upperBound && t.momentOffset + t.count > r.lowerBound {
+                let o = max(t.momentOffset, r.lowerBound), n = min(t.momentOffset + t.count, r.upperBound) - o
+                let local = o - t.momentOffset
+                bk_adamw(t.parameters + local, t.gradients + local, m[o], v[o], n, lr, c.beta1, c.beta2, c.epsilon,
+                         t.weightDecay, bc1, bc2)
             }
-        }
-    }
-}
-
-extension AdamW {
-    /// Whether parameter `name` (Hugging Face name) skips weight decay under `rule`.
-    static func isExempt(_ name: String, _ rule: DecayExemption) -> Bool {
-        switch rule {
-        case .none: return false
-        case .biasesAndLayerNorms: return name.hasSuffix(".bias") || name.contains("LayerNorm.")
         }
     }
 }

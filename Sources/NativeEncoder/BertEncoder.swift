@@ -25,8 +25,9 @@ public final class BertEncoder {
     /// Worker count for GEMM blocks and kernels (1 = everything on the calling thread).
     public let threads: Int
     let parameters: FloatArena
-    /// Allocated on first use (a backward pass or `gradient(named:)`), so inference never holds it.
-    private(set) lazy var gradients = FloatArena(count: layout.count)
+    /// Allocated on first use (a backward pass or `gradient(named:)`), so inference never holds it. The classifier
+    /// trainer swaps in a second arena while it accumulates micro-batches (`backwardAdding`).
+    lazy var gradients = FloatArena(count: layout.count)
     var workspace: Workspace?
     /// Dropout seed of the last forward pass, reused by its backward pass.
     var stepSeed: UInt64 = 0

@@ -18,6 +18,14 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
     case invalidBatch(reason: String)
     /// OpenBLAS could not be loaded.
     case blasUnavailable(reason: String)
+    /// A checkpoint has no pooler, which a sequence classifier reads.
+    case missingPooler(path: String)
+    /// Optimizer parameter groups do not cover the model's parameters exactly once.
+    case invalidParameterGroups(reason: String)
+    /// A saved trainer state is incomplete or belongs to another model or task.
+    case invalidTrainerState(path: String, reason: String)
+    /// Targets, class weights or a learning rate that do not fit the task (label ids, sizes, non-finite values).
+    case invalidTrainingInput(reason: String)
 
     /// A lower-case sentence telling the user what went wrong and what to do.
     public var description: String {
@@ -42,6 +50,15 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
             return "invalid batch: \(reason)"
         case let .blasUnavailable(reason):
             return "OpenBLAS is unavailable: \(reason)"
+        case let .missingPooler(path):
+            return "\(path) has no pooler (pooler.dense.weight): the model has no pooler and a sequence classifier "
+                + "(BertForSequenceClassification) needs one; use a checkpoint saved with its pooler"
+        case let .invalidParameterGroups(reason):
+            return "invalid optimizer parameter groups: \(reason)"
+        case let .invalidTrainerState(path, reason):
+            return "\(path): \(reason); resume from a state this trainer saved for the same model and labels"
+        case let .invalidTrainingInput(reason):
+            return "invalid training input: \(reason)"
         }
     }
 }

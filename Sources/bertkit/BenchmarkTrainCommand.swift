@@ -1,5 +1,6 @@
 import BertKitSupport
 import ArgumentParser
+import EncoderTraining
 import Foundation
 import InputEncoding
 import NativeEncoder
@@ -55,7 +56,12 @@ struct BenchmarkTrainCommand: ParsableCommand {
         }
         let batch = try EncoderBatch(encodings: encodings)
         let target = (0..<(batchSize * config.hiddenSize)).map { _ in Float(rng.next() >> 40) / Float(1 << 24) - 0.5 }
-        let optimizer = AdamW(for: encoder)
+        // Scripts/bench/train-step.py's peer: AdamW(model.parameters(), lr 2e-5, weight_decay 0.01, eps 1e-8),
+        // one group decaying every parameter.
+        var settings = OptimizerConfiguration(preset: .hf, learningRate: 2e-5)
+        settings.weightDecay = 0.01
+        let everything = ParameterGroup(name: "all", weightDecay: settings.weightDecay, parameterNames: encoder.layout.entries.map(\.name))
+        let optimizer = try AdamW(for: encoder, configuration: settings, groups: [everything])
         encoder.profiling = profile
         encoder.sparsePooledBackward = !denseBackward
         var times: [Double] = [], phases: [[Double]] = [[], [], []], loss = 0.0
@@ -67,7 +73,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
             let forwardDone = ContinuousClock.now
             try encoder.backward(hiddenGradient: nil, pooledGradient: gradient)
             let backwardDone = ContinuousClock.now
-            optimizer.update(encoder)
+            optimizer.update(encoder, learningRate: settings.learningRate)
             let end = ContinuousClock.now
             if step == 0 { encoder.profile = [:] }  // profile the timed steps only
             if step > 0 {

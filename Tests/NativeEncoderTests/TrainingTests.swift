@@ -1,4 +1,5 @@
 import Foundation
+import EncoderTraining
 import Testing
 @testable import NativeEncoder
 
@@ -72,24 +73,25 @@ import Testing
     }
 
     /// First AdamW step: m^ = g and v^ = g^2, so each parameter moves by -lr g / (|g| + eps), after decay by
-    /// (1 - lr wd) unless exempt; with `.biasesAndLayerNorms`, biases and LayerNorm weights are not decayed.
-    @Test(arguments: [AdamW.DecayExemption.none, .biasesAndLayerNorms])
-    func adamWFirstStepAndDecayExemption(rule: AdamW.DecayExemption) throws {
+    /// (1 - lr wd) unless exempt; with the BERT groups, biases and LayerNorm weights are not decayed.
+    @Test(arguments: [false, true])
+    func adamWFirstStepAndDecayExemption(exempt: Bool) throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
-        var config = AdamW.Configuration()
-        config.learningRate = 1e-2
+        var config = OptimizerConfiguration(preset: .hf, learningRate: 1)
+        config.epsilon = 1e-8
         config.weightDecay = 0.1
-        config.decayExemption = rule
-        let optimizer = AdamW(for: encoder, configuration: config)
+        let names = encoder.layout.entries.map(\.name)
+        let groups = exempt ? config.parameterGroups(names: names) : [ParameterGroup(name: "all", weightDecay: 0.1, parameterNames: names)]
+        let optimizer = try AdamW(for: encoder, configuration: config, groups: groups)
         try encoder.forward(Self.batch())
         try encoder.backward(hiddenGradient: nil, pooledGradient: try encoder.pooledMSE(target: [Float](repeating: 0.1, count: 2 * 384)).gradient)
-        let names = ["encoder.layer.3.attention.output.dense.weight", "encoder.layer.3.attention.output.dense.bias",
-                     "encoder.layer.3.output.LayerNorm.weight", "embeddings.word_embeddings.weight"]
-        let before = names.map { encoder.parameter(named: $0)! }, gradients = names.map { encoder.gradient(named: $0)! }
-        optimizer.update(encoder)
-        for (k, name) in names.enumerated() {
-            let exempt = rule == .biasesAndLayerNorms && (name.hasSuffix(".bias") || name.contains("LayerNorm"))
-            let decay: Float = exempt ? 1 : 1 - 1e-2 * 0.1
+        let checked = ["encoder.layer.3.attention.output.dense.weight", "encoder.layer.3.attention.output.dense.bias",
+                       "encoder.layer.3.output.LayerNorm.weight", "embeddings.word_embeddings.weight"]
+        let before = checked.map { encoder.parameter(named: $0)! }, gradients = checked.map { encoder.gradient(named: $0)! }
+        optimizer.update(encoder, learningRate: 1e-2)  // the per-call rate, not the configuration's
+        for (k, name) in checked.enumerated() {
+            let skip = exempt && (name.hasSuffix(".bias") || name.contains("LayerNorm"))
+            let decay: Float = skip ? 1 : 1 - 1e-2 * 0.1
             let after = encoder.parameter(named: name)!
             let worst = (0..<after.count).map { i -> Float in
                 let g = gradients[k][i], expected = before[k][i] * decay - 1e-2 * g / (abs(g) + 1e-8)
@@ -104,10 +106,10 @@ import Testing
     /// a wrong beta, a missing bias correction or moment, or plain SGD fails; and the loss goes down.
     @Test func adamWStepsFollowTheMomentsAndLowerTheLoss() throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
-        var config = AdamW.Configuration()
-        config.learningRate = 1e-4
+        var config = OptimizerConfiguration(preset: .hf, learningRate: 1e-4)
         config.weightDecay = 0.05
-        let optimizer = AdamW(for: encoder, configuration: config)
+        let all = ParameterGroup(name: "all", weightDecay: 0.05, parameterNames: encoder.layout.entries.map(\.name))
+        let optimizer = try AdamW(for: encoder, configuration: config, groups: [all])
         let target = [Float](repeating: 0.1, count: 2 * 384)
         let names = ["encoder.layer.5.attention.output.dense.weight", "encoder.layer.5.output.dense.bias",
                      "encoder.layer.2.output.LayerNorm.weight", "pooler.dense.weight"]
@@ -120,7 +122,7 @@ import Testing
             losses.append(loss)
             try encoder.backward(hiddenGradient: nil, pooledGradient: gradient)
             let before = names.map { encoder.parameter(named: $0)! }, gradients = names.map { encoder.gradient(named: $0)! }
-            optimizer.update(encoder)
+            optimizer.update(encoder, learningRate: 1e-4)
             let bc1 = 1 - pow(b1, Double(step)), bc2 = 1 - pow(b2, Double(step))
             for (k, name) in names.enumerated() {
                 let after = encoder.parameter(named: name)!
