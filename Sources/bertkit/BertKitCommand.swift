@@ -8,7 +8,8 @@ struct BertKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bertkit",
         abstract: "BERT data pipelines: normalization, WordPiece tokenization, encoding, masked-LM pretraining data.",
-        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, PretrainingDataCommand.self, TrainVocabCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self]
+        subcommands: [TokenizeCommand.self, NormalizeCommand.self, EncodeCommand.self, DecodeCommand.self, PretrainingDataCommand.self, TrainVocabCommand.self, EmbedCommand.self, BenchmarkTrainCommand.self,
+                      FinetuneCommand.self, PredictCommand.self, EvaluateCommand.self]
     )
 
     /// ArgumentParser's own entry point (parse, run, exit with the error's code), after making sure descriptors

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// `bertkit finetune` / `predict` end to end on the committed tiny BERT (offline).
+@Suite struct FinetuneCommandTests {
+    static let model = TestRepository.path("Fixtures/tiny-bert")
+
+    /// A `label,text` CSV of `rows` rows over words of the tiny vocabulary; the class decides the words.
+    static func writeData(_ url: URL, rows: Int, labels: [String] = ["neg", "pos"], offset: Int = 0) throws {
+        var text = "label,text\n"
+        for i in 0..<rows {
+            let c = (i * 7 + offset) % labels.count
+            let words = c == 1 ? ["great", "fun", "film"] : ["the", "a", "is"]
+            text += "\(labels[c]),\((0..<(3 + i % 6)).map { words[($0 + i) % 3] }.joined(separator: " "))\n"
+        }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    static func finetune(_ dir: URL, _ extra: [String] = [], environment: [String: String?] = [:]) throws -> CLI.Result {
+        try CLI.run(["finetune", "--model", model, "--train", dir.appendingPathComponent("train.csv").path,
+                     "--epochs", "2", "--batch-size", "4", "--max-length", "16", "--lr", "1e-3", "--threads", "2",
+                     "--seed", "7", "--quiet"] + extra, environment: environment)
+    }
+
+    @Test func finetunesPredictsAndWritesAHuggingFaceFolder() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeData(dir.appendingPathComponent("train.csv"), rows: 40)
+        try Self.writeData(dir.appendingPathComponent("eval.csv"), rows: 12, offset: 3)
+        let out = dir.appendingPathComponent("out")
+        let result = try Self.finetune(dir, ["--eval", dir.appendingPathComponent("eval.csv").path, "--output", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["model.safetensors", "config.json", "vocab.txt", "bertkit.json", "checkpoints/latest", "best/model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect((config?["id2label"] as? [String: String]) == ["0": "neg", "1": "pos"])
+        #expect((config?["architectures"] as? [String]) == ["BertForSequenceClassification"])
+
+        let predicted = try CLI.run(["predict", "--model", out.path, "--quiet"], stdin: Data("great fun film\nthe a is the\n\n".utf8))
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let lines = predicted.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 3)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(first?["label"] as? String == "pos")
+        let p = first?["probabilities"] as? [String: Double]
+        #expect(p.map { abs($0.values.reduce(0, +) - 1) < 1e-6 && $0.keys.sorted() == ["neg", "pos"] } == true)
+        let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+        #expect(second?["label"] as? String == "neg")
+    }
+
+    @Test func resumeAfterSIGKILLGivesTheSameWeights() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeData(dir.appendingPathComponent("train.csv"), rows: 30)  // 8 micro-batches an epoch
+        let whole = dir.appendingPathComponent("whole"), resumed = dir.appendingPathComponent("resumed")
+        let a = try Self.finetune(dir, ["--output", whole.path, "--save-every", "3"])
+        #expect(a.status == 0, "\(a.stderr)")
+        // Killed in the middle of epoch 2 (update 13 of 16), after the checkpoint at update 12.
+        let killed = try Self.finetune(dir, ["--output", resumed.path, "--save-every", "3"],
+                                       environment: ["BERTKIT_FAULT_KILL_AFTER_UPDATE": "13"])
+        #expect(killed.status == SIGKILL)
+        #expect(!FileManager.default.fileExists(atPath: resumed.appendingPathComponent("model.safetensors").path))
+        let refused = try Self.finetune(dir, ["--output", resumed.path, "--save-every", "3"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("already holds a run"))
+        let b = try Self.finetune(dir, ["--output", resumed.path, "--save-every", "3", "--resume"])
+        #expect(b.status == 0, "\(b.stderr)")
+        let x = try Data(contentsOf: whole.appendingPathComponent("model.safetensors"))
+        let y = try Data(contentsOf: resumed.appendingPathComponent("model.safetensors"))
+        #expect(x == y)
+        #expect(x.count > 100_000)
+    }
+
+    @Test func badDataAndSettingsAreNamed() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeData(dir.appendingPathComponent("train.csv"), rows: 10)
+        let eval = dir.appendingPathComponent("eval.csv")
+        try "label,text\nneg,the a\nmaybe,great\n".write(to: eval, atomically: true, encoding: .utf8)
+        let unknown = try Self.finetune(dir, ["--eval", eval.path, "--output", dir.appendingPathComponent("o1").path])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("\(eval.path):3: label 'maybe' does not occur in the training data (labels: 'neg', 'pos')"))
+        let big = try Self.finetune(dir, ["--batch-size", "64", "--output", dir.appendingPathComponent("o2").path])
+        #expect(big.stderr.contains("--batch-size 64 is larger than the 10 training examples of"))
+        let one = dir.appendingPathComponent("one.csv")
+        try "label,text\nneg,the a\nneg,great\n".write(to: one, atomically: true, encoding: .utf8)
+        let single = try CLI.run(["finetune", "--model", Self.model, "--train", one.path, "--batch-size", "1", "--output", dir.appendingPathComponent("o3").path])
+        #expect(single.stderr.contains("\(one.path): every record has the label 'neg'; a classifier needs at least two classes"))
+    }
+}
