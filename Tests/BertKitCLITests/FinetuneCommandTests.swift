@@ -89,3 +89,61 @@ import Testing
         #expect(single.stderr.contains("\(one.path): every record has the label 'neg'; a classifier needs at least two classes"))
     }
 }
+
+/// Multi-label, sentence pairs, `evaluate`'s JSON and predict over a CSV.
+@Suite struct FinetuneTaskTests {
+    @Test func multiLabelTrainsAndPredictsLabelLists() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = "label,text\n"
+        for i in 0..<24 {
+            let tags = [i % 2 == 0 ? "x" : nil, i % 3 == 0 ? "y" : nil].compactMap { $0 }
+            let words = (i % 2 == 0 ? ["great", "fun"] : ["the", "a"]) + (i % 3 == 0 ? ["film"] : ["is"])
+            text += "\"\(tags.joined(separator: "|"))\",\(words.joined(separator: " "))\n"
+        }
+        try text.write(to: dir.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let result = try CLI.run(["finetune", "--model", FinetuneCommandTests.model, "--train", dir.appendingPathComponent("train.csv").path,
+                                  "--multi-label", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--quiet", "--output", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect(config?["problem_type"] as? String == "multi_label_classification")
+        #expect((config?["id2label"] as? [String: String]) == ["0": "x", "1": "y"])
+        let predicted = try CLI.run(["predict", "--model", out.path, "--quiet"], stdin: Data("great fun film\n".utf8))
+        let line = try JSONSerialization.jsonObject(with: Data(predicted.stdout)) as? [String: Any]
+        #expect(line?["label"] is [String])
+        let p = line?["probabilities"] as? [String: Double]
+        #expect(p?.keys.sorted() == ["x", "y"])
+    }
+
+    @Test func pairsAndEvaluateJSON() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = "label,text,second\n"
+        for i in 0..<20 { text += (i % 2 == 0 ? "same,great fun,great fun\n" : "different,great fun,the a is\n") }
+        let data = dir.appendingPathComponent("pairs.csv")
+        try text.write(to: data, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let trained = try CLI.run(["finetune", "--model", FinetuneCommandTests.model, "--train", data.path, "--text-column", "text",
+                                   "--pair-column", "second", "--label-column", "label", "--epochs", "1", "--batch-size", "4",
+                                   "--threads", "1", "--quiet", "--output", out.path])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let evaluated = try CLI.run(["evaluate", "--model", out.path, "--data", data.path, "--text-column", "text",
+                                     "--pair-column", "second", "--quiet"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let object = try JSONSerialization.jsonObject(with: evaluated.stdout) as? [String: Any]
+        #expect(object?["examples"] as? Int == 20)
+        #expect((object?["labels"] as? [String]) == ["different", "same"])
+        let matrix = object?["confusion_matrix"] as? [[Int]]
+        #expect(matrix?.flatMap { $0 }.reduce(0, +) == 20)
+        #expect((object?["per_class"] as? [String: Any])?.keys.sorted() == ["different", "same"])
+        #expect(object?["accuracy"] is Double && object?["macro_f1"] is Double)
+        #expect(evaluated.text.hasPrefix("{\"accuracy\":"))
+        // An evaluation label the model does not know names file and line.
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "label,text,second\nsame,a,a\nneither,a,b\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["evaluate", "--model", out.path, "--data", bad.path, "--text-column", "text", "--pair-column", "second", "--quiet"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("\(bad.path):3: label 'neither' does not occur in the training data"))
+    }
+}
