@@ -183,6 +183,14 @@ public final class NativeClassifierTrainer: EncoderTrainer {
         return Array(UnsafeBufferPointer(start: t.gradients, count: t.count))
     }
 
+    /// Replaces the head's values (tests start from a head recorded by a reference run).
+    func setHead(weight: [Float], bias: [Float]) {
+        let n = task.labelCount, h = encoder.configuration.hiddenSize
+        precondition(weight.count == n * h && bias.count == n, "head sizes must match the task and model")
+        head.base.update(from: weight, count: n * h)
+        (head.base + n * h).update(from: bias, count: n)
+    }
+
     /// The encoder's input from a training batch (sizes and mask checked there).
     private func encoderBatch(_ batch: TrainingBatch) throws -> EncoderBatch {
         try EncoderBatch(batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, tokenIDs: batch.tokenIDs,
