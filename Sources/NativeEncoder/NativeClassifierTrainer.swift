@@ -104,6 +104,19 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// The encoder's hyper-parameters.
     public var configuration: BertConfiguration { encoder.configuration }
 
+    /// When true, the encoder adds the wall time of each phase to `profile` (as `BertEncoder.profiling`); the added
+    /// pass of gradient accumulation is `accumulation.add`, clipping `gradients.norm` and `gradients.scale`.
+    public var profiling: Bool {
+        get { encoder.profiling }
+        set { encoder.profiling = newValue }
+    }
+
+    /// Seconds spent per phase since profiling was switched on.
+    public var profile: [String: Double] {
+        get { encoder.profile }
+        set { encoder.profile = newValue }
+    }
+
     /// Updates applied so far (restored by `loadState`).
     public var step: Int { optimizer.step }
 

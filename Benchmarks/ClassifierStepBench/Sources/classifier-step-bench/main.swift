@@ -3,7 +3,8 @@
 //   accumulate #2  a further micro-batch (its backward writes a second arena, then added: the accumulation cost),
 //   clip, update   clipGradientNorm and applyUpdate.
 // Twice: at the requested shape (default 32 x 128) and at 1 x 8 tokens, where the backward is cheap, so that
-// accumulate #2 - accumulate #1 is the cost of the added pass itself. Medians over the rounds.
+// accumulate #2 - accumulate #1 is the cost of the added pass itself (confounded by the caches the update flushes),
+// and the added pass alone from the trainer's profile (`accumulation.add`). Medians over the rounds.
 // Usage: classifier-step-bench MODEL_DIR [batch] [length] [rounds] [threads]
 import EncoderTraining
 import Foundation
@@ -44,15 +45,21 @@ func batch(_ b: Int, _ s: Int) -> TrainingBatch {
 print("# model \(model), threads \(threads), rounds \(rounds)")
 for (b, s) in [(batchSize, length), (1, 8)] {
     let input = batch(b, s)
-    var first: [Double] = [], second: [Double] = [], clip: [Double] = [], update: [Double] = []
+    var first: [Double] = [], second: [Double] = [], clip: [Double] = [], update: [Double] = [], add: [Double] = []
     for round in 0...rounds {
+        trainer.profiling = true
+        trainer.profile = [:]
         let t1 = try seconds { _ = try trainer.accumulateGradients(for: input, lossScale: 0.5, dropoutSeed: UInt64(round)) }
         let t2 = try seconds { _ = try trainer.accumulateGradients(for: input, lossScale: 0.5, dropoutSeed: UInt64(round)) }
         let t3 = seconds { _ = trainer.clipGradientNorm(maxNorm: 1) }
         let t4 = try seconds { try trainer.applyUpdate(learningRate: 0) }
-        if round > 0 { first.append(t1); second.append(t2); clip.append(t3); update.append(t4) }  // round 0 warms up
+        if round > 0 {  // round 0 warms up
+            first.append(t1); second.append(t2); clip.append(t3); update.append(t4)
+            add.append(trainer.profile["accumulation.add"] ?? 0)
+        }
     }
     let extra = median(second) - median(first)
-    print(String(format: "shape %dx%d: accumulate#1 %.4f s, accumulate#2 %.4f s (accumulation +%.4f s, %.1f%%), clip %.4f s, update %.4f s",
-                 b, s, median(first), median(second), extra, 100 * extra / median(first), median(clip), median(update)))
+    print(String(format: "shape %dx%d: accumulate#1 %.4f s, accumulate#2 %.4f s (difference %+.4f s, %+.1f%%), added pass %.4f s (%.1f%% of accumulate#1), clip %.4f s, update %.4f s",
+                 b, s, median(first), median(second), extra, 100 * extra / median(first), median(add), 100 * median(add) / median(first),
+                 median(clip), median(update)))
 }
