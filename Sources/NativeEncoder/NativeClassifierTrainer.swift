@@ -177,9 +177,13 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     }
 
     /// Evaluation-mode logits (no dropout), `batch.batchSize x task.labelCount`, row-major. Targets are ignored.
+    /// Runs on the encoder's inference-only plan (about `layerCount` times less activation memory than training's;
+    /// the next training batch lays its plan out again in the same arena when it fits). Accumulated gradients stay.
     /// - Throws: `NativeEncoderError.invalidBatch` for a batch the model cannot take.
     public func logits(for batch: TrainingBatch) throws -> [Float] {
         let input = try encoderBatch(batch)
+        encoder.inferenceOnly = true
+        defer { encoder.inferenceOnly = false }
         try encoder.forward(input, training: false, pooledOnly: true)
         return headLogits(encoder.pooledOutput(), batchSize: batch.batchSize)
     }
