@@ -16,8 +16,12 @@ each micro-batch's loss scaled by 1/2 as HF Trainer does), `weighted` (CrossEntr
 `multilabel` (BCEWithLogitsLoss(pos_weight=[1, 3, 0.5]) on multi-hot targets). Each records the final
 evaluation-mode logits of a probe batch and the final classifier weight and bias.
 
+With the fetched all-MiniLM-L6-v2 (.assets/minilm, Scripts/fetch-assets.sh) it also writes minilm.json: the
+`single` recipe on MiniLM (3-label head from torch.manual_seed(1234), recorded in the file since the model itself
+is not committed; batches of ids 1000..28999 with [CLS] 101 / [SEP] 102), for the test that needs the model.
+
 Usage: HF_HUB_OFFLINE=1 .venv/ref/bin/python Scripts/golden/classifier.py
-Writes Fixtures/classifier/{initial/, training.json, VERSIONS.txt}.
+Writes Fixtures/classifier/{initial/, training.json, minilm.json, VERSIONS.txt}.
 """
 import hashlib, json, math, os, platform, shutil, sys
 
@@ -36,15 +40,18 @@ LABELS = 3
 PEAK, WARMUP, EPS, DECAY, CLIP = 1e-3, 0.1, 1e-6, 0.01, 1.0
 CLASS_WEIGHTS = [0.5, 2.0, 1.0]
 POS_WEIGHTS = [1.0, 3.0, 0.5]
-PAD, CLS, SEP, FIRST_ORDINARY = 0, 2, 3, 5
+MINILM = os.path.join(ROOT, ".assets", "minilm")
+PAD = 0
 
 
-def make_batch(rng, size, vocab):
-    """`size` sequences of 4..20 tokens ([CLS] ... [SEP], every third a pair with type ids 1), padded."""
+def make_batch(rng, size, vocab, cls=2, sep=3, first=5):
+    """`size` sequences of 4..20 tokens ([CLS] ... [SEP], every third a pair with type ids 1), padded; ordinary
+    ids drawn from first..vocab-1."""
+    CLS, SEP = cls, sep
     rows = []
     for r in range(size):
         n = int(rng.randint(4, 21))
-        words = [int(t) for t in rng.randint(FIRST_ORDINARY, vocab, size=n - 2)]
+        words = [int(t) for t in rng.randint(first, vocab, size=n - 2)]
         if r % 3 == 2 and n >= 6:
             cut = (n - 3) // 2
             ids = [CLS] + words[:cut] + [SEP] + words[cut:n - 3] + [SEP]
@@ -68,8 +75,10 @@ def tensors(batch):
     return {k: torch.tensor(batch[k], dtype=torch.long) for k in ("input_ids", "token_type_ids", "attention_mask")}
 
 
-def run(batches, probe, accumulation, loss_name):
-    model = BertForSequenceClassification.from_pretrained(INITIAL).eval()  # eval: every dropout off
+def run(batches, probe, accumulation, loss_name, model=None):
+    if model is None:
+        model = BertForSequenceClassification.from_pretrained(INITIAL)
+    model.eval()  # every dropout off
     named = list(model.named_parameters())
     exempt = lambda n: n.endswith(".bias") or "LayerNorm." in n
     optimizer = torch.optim.AdamW(
@@ -129,11 +138,26 @@ def main():
            "variants": {"single": run(batches, probe, 1, "ce"), "accumulation2": run(batches, probe, 2, "ce"),
                         "weighted": run(batches, probe, 1, "weighted"), "multilabel": run(batches, probe, 1, "multilabel")}}
     write(os.path.join(OUT, "training.json"), json.dumps(out, indent=1) + "\n")
+    minilm_line = "minilm.json: not made (no .assets/minilm)\n"
+    if os.path.isfile(os.path.join(MINILM, "model.safetensors")):
+        torch.manual_seed(1234)
+        model = BertForSequenceClassification.from_pretrained(MINILM, num_labels=LABELS)
+        head = {"classifier_weight_initial": model.classifier.weight.detach().flatten().tolist(),
+                "classifier_bias_initial": model.classifier.bias.detach().tolist()}
+        rng = np.random.RandomState(11)
+        batches = [make_batch(rng, 3 if i % 7 == 6 else 4, 29000, cls=101, sep=102, first=1000) for i in range(20)]
+        probe = make_batch(rng, 3, 29000, cls=101, sep=102, first=1000)
+        result = run(batches, probe, 1, "ce", model=model)
+        write(os.path.join(OUT, "minilm.json"), json.dumps({"recipe": out["recipe"], "batches": batches, "probe": probe,
+                                                           "head": head, "variants": {"single": result}}, indent=1) + "\n")
+        msha = hashlib.sha256(open(os.path.join(MINILM, "model.safetensors"), "rb").read()).hexdigest()
+        minilm_line = f"minilm.json: .assets/minilm/model.safetensors sha256 {msha}\n"
+        print(f"minilm single: losses {result['losses'][0]:.4f} -> {result['losses'][-1]:.4f}")
     sha = hashlib.sha256(open(os.path.join(INITIAL, "model.safetensors"), "rb").read()).hexdigest()
     write(os.path.join(OUT, "VERSIONS.txt"),
           f"generator: Scripts/golden/classifier.py\npython: {platform.python_version()}\ntorch: {torch.__version__}\n"
           f"transformers: {transformers.__version__}\nnumpy: {np.__version__}\n"
-          f"initial/model.safetensors sha256 {sha}\nsource model: Fixtures/tiny-bert\n")
+          f"initial/model.safetensors sha256 {sha}\nsource model: Fixtures/tiny-bert\n" + minilm_line)
     for v, r in out["variants"].items():
         print(f"{v}: losses {r['losses'][0]:.4f} -> {r['losses'][-1]:.4f}, norms {min(r['grad_norms']):.3f}..{max(r['grad_norms']):.3f}")
 

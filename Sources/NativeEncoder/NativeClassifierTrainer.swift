@@ -104,6 +104,19 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// The encoder's hyper-parameters.
     public var configuration: BertConfiguration { encoder.configuration }
 
+    /// When true, the encoder adds the wall time of each phase to `profile` (as `BertEncoder.profiling`); the added
+    /// pass of gradient accumulation is `accumulation.add`, clipping `gradients.norm` and `gradients.scale`.
+    public var profiling: Bool {
+        get { encoder.profiling }
+        set { encoder.profiling = newValue }
+    }
+
+    /// Seconds spent per phase since profiling was switched on.
+    public var profile: [String: Double] {
+        get { encoder.profile }
+        set { encoder.profile = newValue }
+    }
+
     /// Updates applied so far (restored by `loadState`).
     public var step: Int { optimizer.step }
 
@@ -164,9 +177,13 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     }
 
     /// Evaluation-mode logits (no dropout), `batch.batchSize x task.labelCount`, row-major. Targets are ignored.
+    /// Runs on the encoder's inference-only plan (about `layerCount` times less activation memory than training's;
+    /// the next training batch lays its plan out again in the same arena when it fits). Accumulated gradients stay.
     /// - Throws: `NativeEncoderError.invalidBatch` for a batch the model cannot take.
     public func logits(for batch: TrainingBatch) throws -> [Float] {
         let input = try encoderBatch(batch)
+        encoder.inferenceOnly = true
+        defer { encoder.inferenceOnly = false }
         try encoder.forward(input, training: false, pooledOnly: true)
         return headLogits(encoder.pooledOutput(), batchSize: batch.batchSize)
     }
@@ -181,6 +198,14 @@ public final class NativeClassifierTrainer: EncoderTrainer {
         guard let t = optimizer.tensors.first(where: { $0.name == name }) else { return nil }
         guard pendingBatches > 0 else { return [Float](repeating: 0, count: t.count) }
         return Array(UnsafeBufferPointer(start: t.gradients, count: t.count))
+    }
+
+    /// Replaces the head's values (tests start from a head recorded by a reference run).
+    func setHead(weight: [Float], bias: [Float]) {
+        let n = task.labelCount, h = encoder.configuration.hiddenSize
+        precondition(weight.count == n * h && bias.count == n, "head sizes must match the task and model")
+        head.base.update(from: weight, count: n * h)
+        (head.base + n * h).update(from: bias, count: n)
     }
 
     /// The encoder's input from a training batch (sizes and mask checked there).

@@ -8,6 +8,7 @@ import Testing
 /// warmup and decay, clipping at 1.0, replayed by `NativeClassifierTrainer` through the `EncoderTrainer` calls the
 /// training loop makes. Every loss within 1e-4 (the issue asks 1e-3; observed <= 8e-7), every gradient norm within 1e-4
 /// relative (observed <= 1.4e-6), the probe batch's final logits and the final head within 1e-4 (observed <= 1.6e-6).
+/// With the fetched all-MiniLM-L6-v2 (minilm.json): losses within 2.9e-5, norms 1.1e-4 relative, logits 4.9e-6.
 @Suite struct ClassifierParityTests {
     struct Golden: Decodable {
         struct Batch: Decodable {
@@ -20,13 +21,16 @@ import Testing
             var probe_logits: [[Float]], classifier_weight: [Float], classifier_bias: [Float]
         }
         struct Recipe: Decodable { var peak_learning_rate: Float, warmup_ratio: Double, max_grad_norm: Float }
+        struct Head: Decodable { var classifier_weight_initial: [Float], classifier_bias_initial: [Float] }
         var recipe: Recipe, batches: [Batch], probe: Batch, variants: [String: Variant]
+        /// The initial head of a run whose model is not committed (minilm.json).
+        var head: Head?
     }
 
     static let fixtures = Paths.root + "/Fixtures/classifier"
 
-    static func golden() throws -> Golden {
-        try JSONDecoder().decode(Golden.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/training.json")))
+    static func golden(_ file: String = "training.json") throws -> Golden {
+        try JSONDecoder().decode(Golden.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/" + file)))
     }
 
     /// The fixture's batch as the loop would hand it over.
@@ -51,6 +55,23 @@ import Testing
             optimizer: OptimizerConfiguration(preset: .bert, learningRate: golden.recipe.peak_learning_rate),
             threads: threads, dropout: false)
         #expect(trainer.headWasLoaded)
+        try Self.replay(golden, v, trainer, label: "\(name) (\(threads) threads)")
+    }
+
+    /// The `single` recipe on all-MiniLM-L6-v2 (Fixtures/classifier/minilm.json), its head as PyTorch drew it.
+    @Test(.requires(.minilmModel)) func replaysPyTorchTrainingOnMiniLM() throws {
+        let golden = try Self.golden("minilm.json"), v = try #require(golden.variants["single"]), head = try #require(golden.head)
+        let trainer = try NativeClassifierTrainer(
+            modelDirectory: Paths.model, task: ClassificationTask(labels: ["a", "b", "c"]),
+            optimizer: OptimizerConfiguration(preset: .bert, learningRate: golden.recipe.peak_learning_rate), threads: 2, dropout: false)
+        trainer.setHead(weight: head.classifier_weight_initial, bias: head.classifier_bias_initial)
+        // Gradient norms within 1e-3 relative here: MiniLM's gradients match autograd to ~1e-4 (BackwardParityTests).
+        try Self.replay(golden, v, trainer, label: "MiniLM", normTolerance: 1e-3)
+    }
+
+    /// Runs the variant's updates through the `EncoderTrainer` calls and checks losses, norms, rates, logits, head.
+    static func replay(_ golden: Golden, _ v: Golden.Variant, _ trainer: NativeClassifierTrainer, label: String,
+                       normTolerance: Double = 1e-4) throws {
         let schedule = LinearWarmupDecay(peak: golden.recipe.peak_learning_rate, warmupRatio: golden.recipe.warmup_ratio,
                                          totalSteps: v.updates)
         var losses: [Double] = [], norms: [Double] = [], worstRate: Float = 0
@@ -68,15 +89,15 @@ import Testing
         #expect(worstRate <= 1e-9, "learning rates differ from transformers' scheduler by \(worstRate)")
         let lossError = zip(losses, v.losses).map { abs($0 - $1) }.max() ?? .infinity
         let normError = zip(norms, v.grad_norms).map { abs($0 - $1) / $1 }.max() ?? .infinity
-        print("classifier parity \(name) (\(threads) threads): max |loss - PyTorch| \(lossError), max relative norm error \(normError)")
+        print("classifier parity \(label): max |loss - PyTorch| \(lossError), max relative norm error \(normError)")
         #expect(losses.count == v.losses.count)
         #expect(lossError <= 1e-4, "losses \(losses) vs PyTorch \(v.losses)")
-        #expect(normError <= 1e-4, "gradient norms \(norms) vs PyTorch \(v.grad_norms)")
+        #expect(normError <= normTolerance, "gradient norms \(norms) vs PyTorch \(v.grad_norms)")
         let logits = try trainer.logits(for: Self.batch(golden.probe, multiLabel: v.multi_label))
         let logitError = Self.maxDifference(logits, v.probe_logits.flatMap { $0 })
         let headError = max(Self.maxDifference(try #require(trainer.parameter(named: "classifier.weight")), v.classifier_weight),
                             Self.maxDifference(try #require(trainer.parameter(named: "classifier.bias")), v.classifier_bias))
-        print("classifier parity \(name): probe logits max diff \(logitError), head max diff \(headError)")
+        print("classifier parity \(label): probe logits max diff \(logitError), head max diff \(headError)")
         #expect(logitError <= 1e-4)
         #expect(headError <= 1e-4)
     }

@@ -218,6 +218,20 @@ import Testing
         }
     }
 
+    /// Evaluation between micro-batches (its inference-only plan in the same arena) leaves accumulation unchanged.
+    @Test func logitsBetweenMicroBatchesChangeNothing() throws {
+        let batches = try Self.batches()
+        let probing = try Self.trainer(dropout: true), plain = try Self.trainer(dropout: true)
+        _ = try probing.accumulateGradients(for: batches[1], lossScale: 0.5, dropoutSeed: 3)
+        let first = try probing.logits(for: batches[6])
+        _ = try probing.accumulateGradients(for: batches[2], lossScale: 0.5, dropoutSeed: 4)
+        _ = try plain.accumulateGradients(for: batches[1], lossScale: 0.5, dropoutSeed: 3)
+        _ = try plain.accumulateGradients(for: batches[2], lossScale: 0.5, dropoutSeed: 4)
+        let same = Self.allGradients(probing) == Self.allGradients(plain)
+        #expect(same, "a logits call between micro-batches changed the accumulated gradients")
+        #expect(try probing.logits(for: batches[6]) == first)
+    }
+
     /// Targets that do not fit the task are refused before any work.
     @Test func badTargetsAreRefused() throws {
         let t = try Self.trainer(), b = try Self.batches()[0]
