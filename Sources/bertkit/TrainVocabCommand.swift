@@ -38,6 +38,9 @@ struct TrainVocabCommand: ParsableCommand {
     @Option(help: "Dataset column (header name or 0-based index) or JSONL key holding the text (default: text).")
     var textColumn: String?
 
+    @Flag(help: "Datasets: skip and count malformed rows instead of stopping.")
+    var skipBadRows = false
+
     @Option(help: "Normalize text (or, with --word-counts, each word) with a language profile first: persian, portuguese, english or bert.")
     var normalize: String?
 
@@ -80,8 +83,8 @@ struct TrainVocabCommand: ParsableCommand {
         if let inputFormat, !["csv", "tsv", "jsonl", "lines"].contains(inputFormat) {
             throw ValidationError("--input-format must be csv, tsv, jsonl or lines")
         }
-        if wordCounts && (inputFormat != nil || textColumn != nil) {
-            throw ValidationError("--input-format and --text-column apply to text, not to --word-counts")
+        if wordCounts && (inputFormat != nil || textColumn != nil || skipBadRows) {
+            throw ValidationError("--input-format, --text-column and --skip-bad-rows apply to text, not to --word-counts")
         }
         guard limitAlphabet >= 0 else { throw ValidationError("--limit-alphabet must not be negative") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -174,7 +177,7 @@ extension TrainVocabCommand {
     ) throws -> Int {
         var reader = try DatasetReader(configuration: .init(
             path: path, format: inputFormat.flatMap(DatasetFormat.init(rawValue:)),
-            textColumn: textColumn.map(ColumnSelector.init(argument:))))
+            textColumn: textColumn.map(ColumnSelector.init(argument:)), skipBadRows: skipBadRows))
         let workers = max(1, threads ?? Machine.activeProcessorCount)
         var batch: [String] = []
         var batchBytes = 0
@@ -211,6 +214,9 @@ extension TrainVocabCommand {
             }
         }
         flush(&counter)
+        if reader.skippedRows > 0 && !quiet {
+            printError("train-vocab: \(path): skipped \(reader.skippedRows) bad row(s); the first: \(reader.firstSkippedError.map { "\($0)" } ?? "")")
+        }
         return reader.bytesRead
     }
 }

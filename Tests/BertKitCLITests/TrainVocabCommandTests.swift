@@ -105,6 +105,15 @@ import Testing
         #expect(try train(["--input", csv.path + ".gz"]) == expected)
         #expect(try train(["--input", jsonl.path, "--text-column", "body"]) == expected)
         #expect(try train(["--input", csv.path, "--input-format", "csv", "--text-column", "1"]) == expected)
+
+        // A bad dataset row stops the run with its file, line and column, or is skipped with --skip-bad-rows.
+        let bad = dir.appendingPathComponent("bad.csv"), out = dir.appendingPathComponent("bad-vocab.txt")
+        try Data(Array("label,text\nx,\"HUG hug pug, Pun!\"\ny,\"bad ".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)).write(to: bad)
+        let stopped = try CLI.run(["train-vocab", "--input", bad.path, "--output", out.path])
+        #expect(stopped.status != 0 && stopped.stderr.hasPrefix("Error: \(bad.path):3:"), "\(stopped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let skipped = try CLI.run(["train-vocab", "--input", bad.path, "--skip-bad-rows", "--vocab-size", "30", "--output", out.path])
+        #expect(skipped.status == 0 && skipped.stderr.contains("skipped 1 bad row(s)"), "\(skipped.stderr)")
     }
 
     /// `--algorithm wordpiece` writes TF.Text's vocabulary (the library golden), and `--min-frequency` is its
