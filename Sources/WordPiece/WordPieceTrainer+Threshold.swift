@@ -27,6 +27,7 @@
 /// reversed words, and a round adds each word's count to its suffix at each piece start.
 struct ThresholdLearner {
     let configuration: WordPieceTrainer.Configuration
+    let progress: (@Sendable (WordPieceTrainer.Progress) -> Void)?
 
     /// The words kept (filtered as TF.Text filters them), as code points, flattened.
     private var scalars: [UInt32] = []
@@ -41,7 +42,10 @@ struct ThresholdLearner {
     /// The distinct characters of the kept words, sorted.
     private var characters: [UInt32] = []
 
-    init(configuration: WordPieceTrainer.Configuration) { self.configuration = configuration }
+    init(configuration: WordPieceTrainer.Configuration, progress: (@Sendable (WordPieceTrainer.Progress) -> Void)? = nil) {
+        self.configuration = configuration
+        self.progress = progress
+    }
 
     /// Trains on `wordCounts`; `specialTokens` come first.
     mutating func learn(_ wordCounts: WordCounts) throws -> [String] {
@@ -98,6 +102,7 @@ struct ThresholdLearner {
         while true {
             let threshold = (low + high) / 2  // both are positive
             let vocabulary = run(threshold: threshold, firstRound: firstRound)
+            progress?(.init(tokens: vocabulary.count, threshold: threshold))
             let slack = max(0, c.slackRatio * Double(c.vocabSize))
             let within = vocabulary.count <= c.vocabSize && Double(c.vocabSize - vocabulary.count) <= slack
             if within || low >= high || threshold <= 1 { return vocabulary }

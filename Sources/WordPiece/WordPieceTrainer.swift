@@ -83,8 +83,19 @@ public struct WordPieceTrainer: Sendable {
         }
     }
 
+    /// Where training stands, for a progress line.
+    public struct Progress: Sendable, Equatable {
+        /// Tokens in the vocabulary so far (`hf`), or in the vocabulary of the threshold just tried (`wordpiece`).
+        public var tokens: Int
+        /// `wordpiece`: the count threshold just tried; `nil` for `hf`.
+        public var threshold: Int?
+    }
+
     /// The settings this trainer uses.
     public var configuration: Configuration
+    /// Called now and then while training (every 1,000 merges for `hf`, after each threshold for `wordpiece`),
+    /// on the training thread. Default nil.
+    public var progress: (@Sendable (Progress) -> Void)?
     /// The order in which `##c` tokens are numbered, for characters listed here; the rest follow by code point.
     /// `nil` (the default) numbers all by code point. HF numbers them in a random order per run.
     public var continuationOrder: [Unicode.Scalar]?
@@ -102,7 +113,7 @@ public struct WordPieceTrainer: Sendable {
     public func train(_ wordCounts: WordCounts) throws -> [String] {
         guard !wordCounts.counts.isEmpty else { throw VocabularyTrainingError.emptyCorpus }
         if configuration.algorithm == .wordpiece {
-            var learner = ThresholdLearner(configuration: configuration)
+            var learner = ThresholdLearner(configuration: configuration, progress: progress)
             return try learner.learn(wordCounts)
         }
         var table = TokenTable()
@@ -141,7 +152,7 @@ public struct WordPieceTrainer: Sendable {
         for scalar in ordered { _ = table.intern(prefix + String(scalar)) }
 
         var merger = PairMerger(table: table, prefix: prefix, vocabSize: configuration.vocabSize,
-                                minFrequency: configuration.minFrequency)
+                                minFrequency: configuration.minFrequency, progress: progress)
         for (word, count) in entries {
             var symbols: [Int32] = []
             var index = 0

@@ -133,8 +133,13 @@ struct TrainVocabCommand: ParsableCommand {
         var configuration = WordPieceTrainer.Configuration(
             vocabSize: vocabSize, minFrequency: minFrequency ?? 2, limitAlphabet: limitAlphabet, algorithm: chosen)
         if chosen == .wordpiece, let minFrequency { configuration.lowerThreshold = minFrequency }
-        let trainer = WordPieceTrainer(configuration: configuration)
+        var trainer = WordPieceTrainer(configuration: configuration)
+        let line = UnsafeSendable(ProgressLine(enabled: !quiet))  // used on this thread only
+        trainer.progress = { p in
+            line.value.show("training: \(p.tokens) tokens" + (p.threshold.map { " at threshold \($0)" } ?? ""))
+        }
         let tokens = try trainer.train(counts)
+        line.value.finish()
         if output.hasSuffix(".json") {
             let vocabulary = try Vocabulary(tokens: tokens)
             let wordPiece = WordPieceTokenizer(vocabulary: vocabulary, configuration: cased ? .cased : .init())

@@ -63,4 +63,17 @@ import Testing
             try WordPieceTrainer(configuration: configuration).train(counts)
         }
     }
+
+    /// Progress reports one event per threshold tried, ending with the chosen vocabulary's size.
+    @Test func reportsEachThresholdTried() throws {
+        final class Events: @unchecked Sendable { var list: [WordPieceTrainer.Progress] = [] }  // one thread
+        let events = Events()
+        var trainer = WordPieceTrainer(configuration: ThresholdLearnerTests.cases[0].configuration)
+        trainer.progress = { events.list.append($0) }
+        let counts = try WordCounts(contentsOf: Repo.path("Fixtures/vocab-training/fa-chatterbot.uncased.counts.tsv"))
+        let tokens = try trainer.train(counts)
+        #expect(events.list.count > 3)
+        #expect(events.list.allSatisfy { $0.threshold != nil })
+        #expect(events.list.last?.tokens == tokens.count)
+    }
 }
