@@ -16,13 +16,15 @@ public struct WordCounter: Sendable {
     public private(set) var counts = WordCounts()
     private let table: BertCharacterTable
     private var word: [UInt8] = []
+    private var weight = 1
 
     /// A counter for one BERT mode (`BertCharacterTable.uncased` or `.cased`).
     public init(table: BertCharacterTable) { self.table = table }
 
     /// Counts the words of one line of valid UTF-8 (validate first: ill-formed bytes decode as U+FFFD, which
-    /// cleaning removes).
-    public mutating func count(line: UnsafeBufferPointer<UInt8>) {
+    /// cleaning removes), each `times` times (a line that stands for a word counted elsewhere).
+    public mutating func count(line: UnsafeBufferPointer<UInt8>, times: Int = 1) {
+        weight = times
         let entries = table.entries
         word.removeAll(keepingCapacity: true)
         var iterator = line.makeIterator()
@@ -82,7 +84,7 @@ public struct WordCounter: Sendable {
 
     @inline(__always) private mutating func flush() {
         guard !word.isEmpty else { return }
-        counts.counts[word, default: 0] += 1
+        counts.counts[word, default: 0] += weight
         word.removeAll(keepingCapacity: true)
     }
 }

@@ -12,11 +12,14 @@ struct PairMerger {
     let prefix: String
     let vocabSize: Int
     let minFrequency: Int64
+    let progress: (@Sendable (WordPieceTrainer.Progress) -> Void)?
 
     private var words: [[Int32]] = []
     private var counts: [Int64] = []
 
-    init(table: TokenTable, prefix: String, vocabSize: Int, minFrequency: Int) {
+    init(table: TokenTable, prefix: String, vocabSize: Int, minFrequency: Int,
+         progress: (@Sendable (WordPieceTrainer.Progress) -> Void)? = nil) {
+        self.progress = progress
         self.table = table
         self.prefix = prefix
         self.vocabSize = vocabSize
@@ -65,6 +68,7 @@ struct PairMerger {
             var rightPart = Substring(table.tokens[Int(right)]).utf8
             if rightPart.starts(with: prefix.utf8) { rightPart = rightPart.dropFirst(prefix.utf8.count) }
             let replacement = table.intern(table.tokens[Int(left)] + String(decoding: rightPart, as: UTF8.self))
+            if let progress, table.tokens.count % 1000 == 0 { progress(.init(tokens: table.tokens.count)) }
 
             changes.removeAll(keepingCapacity: true)
             for w in top.positions {

@@ -12,30 +12,69 @@
 /// numbers them by code point instead, so one input always gives one vocabulary; `continuationOrder` replays the
 /// order of a given HF run (the tests use it to compare with HF's files token for token).
 ///
+/// The `wordpiece` algorithm (`Configuration.algorithm`) is TF.Text's threshold learner instead: see
+/// `ThresholdLearner` and the README.
+///
 /// ```swift
 /// let trainer = WordPieceTrainer(configuration: .init(vocabSize: 30522))
 /// let tokens = try trainer.train(try WordCounts(contentsOf: "counts.tsv"))
 /// ```
 public struct WordPieceTrainer: Sendable {
-    /// Training settings; the defaults are `BertWordPieceTokenizer.train`'s except `vocabSize`.
+    /// How the vocabulary is learned.
+    public enum Algorithm: String, Sendable, Hashable, CaseIterable {
+        /// HF `tokenizers`' WordPieceTrainer: merges of the most frequent adjacent pair (BPE with `##`).
+        case hf
+        /// TF.Text's `wordpiece_vocab` learner: pieces kept by a count threshold, the threshold searched for the
+        /// size (`ThresholdLearner`).
+        case wordpiece
+    }
+
+    /// Training settings; the defaults are `BertWordPieceTokenizer.train`'s except `vocabSize`, and TF.Text's
+    /// `learn` for the settings of the `wordpiece` algorithm.
     public struct Configuration: Sendable, Hashable {
+        /// The algorithm. Default `.hf`.
+        public var algorithm: Algorithm
         /// The number of tokens to stop at (special tokens and alphabet included). Default 30,522 (BERT's).
         public var vocabSize: Int
-        /// A pair merges only if it occurs at least this often. Default 2.
+        /// `hf`: a pair merges only if it occurs at least this often. Default 2.
         public var minFrequency: Int
-        /// Keep at most this many characters, the most frequent ones; `nil` keeps all. Default 1,000.
+        /// Keep at most this many characters, the most frequent ones; `nil` keeps all. Default 1,000. (`wordpiece`:
+        /// words with another character are dropped, as TF.Text's `max_unique_chars` does.)
         public var limitAlphabet: Int?
         /// Tokens placed first, in this order. Default `[PAD] [UNK] [CLS] [SEP] [MASK]`.
         public var specialTokens: [String]
         /// The prefix that marks a piece inside a word. Default `##`.
         public var continuingSubwordPrefix: String
+        /// `wordpiece`: the smallest threshold searched (clipped to the smallest word count); `nil` means the
+        /// smallest word count. Default 10 (TF.Text's `lower_thresh`).
+        public var lowerThreshold: Int?
+        /// `wordpiece`: the largest threshold searched (clipped to the largest word count). Default 10,000,000.
+        public var upperThreshold: Int?
+        /// `wordpiece`: rounds of cutting and counting per threshold, at least 1. Default 4.
+        public var iterations: Int
+        /// `wordpiece`: learn from at most this many words, the most frequent; `nil` for all. Default 5,000,000.
+        public var maxInputWords: Int?
+        /// `wordpiece`: words longer than this many characters are not learned from. Default 50.
+        public var maxTokenLength: Int
+        /// `wordpiece`: a vocabulary between `vocabSize * (1 - slackRatio)` and `vocabSize` ends the search.
+        /// Default 0.05.
+        public var slackRatio: Double
 
         /// Creates a configuration; every parameter has the default documented on its property.
         public init(
             vocabSize: Int = 30522, minFrequency: Int = 2, limitAlphabet: Int? = 1000,
             specialTokens: [String] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
-            continuingSubwordPrefix: String = "##"
+            continuingSubwordPrefix: String = "##", algorithm: Algorithm = .hf,
+            lowerThreshold: Int? = 10, upperThreshold: Int? = 10_000_000, iterations: Int = 4,
+            maxInputWords: Int? = 5_000_000, maxTokenLength: Int = 50, slackRatio: Double = 0.05
         ) {
+            self.algorithm = algorithm
+            self.lowerThreshold = lowerThreshold
+            self.upperThreshold = upperThreshold
+            self.iterations = iterations
+            self.maxInputWords = maxInputWords
+            self.maxTokenLength = maxTokenLength
+            self.slackRatio = slackRatio
             self.vocabSize = vocabSize
             self.minFrequency = minFrequency
             self.limitAlphabet = limitAlphabet
@@ -44,8 +83,19 @@ public struct WordPieceTrainer: Sendable {
         }
     }
 
+    /// Where training stands, for a progress line.
+    public struct Progress: Sendable, Equatable {
+        /// Tokens in the vocabulary so far (`hf`), or in the vocabulary of the threshold just tried (`wordpiece`).
+        public var tokens: Int
+        /// `wordpiece`: the count threshold just tried; `nil` for `hf`.
+        public var threshold: Int?
+    }
+
     /// The settings this trainer uses.
     public var configuration: Configuration
+    /// Called now and then while training (every 1,000 merges for `hf`, after each threshold for `wordpiece`),
+    /// on the training thread. Default nil.
+    public var progress: (@Sendable (Progress) -> Void)?
     /// The order in which `##c` tokens are numbered, for characters listed here; the rest follow by code point.
     /// `nil` (the default) numbers all by code point. HF numbers them in a random order per run.
     public var continuationOrder: [Unicode.Scalar]?
@@ -62,6 +112,10 @@ public struct WordPieceTrainer: Sendable {
     /// `vocabSize` cannot hold the special tokens and the alphabet.
     public func train(_ wordCounts: WordCounts) throws -> [String] {
         guard !wordCounts.counts.isEmpty else { throw VocabularyTrainingError.emptyCorpus }
+        if configuration.algorithm == .wordpiece {
+            var learner = ThresholdLearner(configuration: configuration, progress: progress)
+            return try learner.learn(wordCounts)
+        }
         var table = TokenTable()
         for token in configuration.specialTokens { _ = table.intern(token) }
         let specialCount = table.tokens.count
@@ -98,7 +152,7 @@ public struct WordPieceTrainer: Sendable {
         for scalar in ordered { _ = table.intern(prefix + String(scalar)) }
 
         var merger = PairMerger(table: table, prefix: prefix, vocabSize: configuration.vocabSize,
-                                minFrequency: configuration.minFrequency)
+                                minFrequency: configuration.minFrequency, progress: progress)
         for (word, count) in entries {
             var symbols: [Int32] = []
             var index = 0

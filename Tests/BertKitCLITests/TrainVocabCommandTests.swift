@@ -76,4 +76,71 @@ import Testing
         let lossy = try CLI.run(["train-vocab", "--input", badText.path, "--lossy", "--quiet", "--output", out.path])
         #expect(lossy.status == 0, "\(lossy.stderr)")
     }
+
+    /// gzip, CSV (text column by header) and JSONL (a named key) inputs count the same words as the plain file.
+    @Test func gzipAndDatasetInputsCountTheSameWords() throws {
+        let dir = try CLI.scratch()
+        let rows = ["HUG hug pug, Pun!", "bun \"hugs\"", "", "pun pun; hug"]
+        let plain = dir.appendingPathComponent("c.txt"), csv = dir.appendingPathComponent("c.csv")
+        let jsonl = dir.appendingPathComponent("c.jsonl")
+        try Data(rows.map { $0 + "\n" }.joined().utf8).write(to: plain)
+        try Data(("label,text\n" + rows.map { "x,\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }.joined()).utf8).write(to: csv)
+        try Data(rows.map { "{\"id\": 1, \"body\": \"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"}\n" }.joined().utf8).write(to: jsonl)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", plain.path, csv.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        func train(_ arguments: [String]) throws -> String {
+            let out = dir.appendingPathComponent("v\(UUID().uuidString).txt")
+            let r = try CLI.run(["train-vocab", "--vocab-size", "40", "--min-frequency", "1", "--threads", "2", "--output", out.path] + arguments)
+            #expect(r.status == 0, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains("14 words (9 distinct)"), "\(arguments): \(r.stderr)")
+            return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        }
+        let expected = try train(["--input", plain.path])
+        #expect(expected.hasPrefix("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n!\n\"\n,\n;\nb\n"))
+        #expect(try train(["--input", plain.path + ".gz"]) == expected)
+        #expect(try train(["--input", csv.path + ".gz"]) == expected)
+        #expect(try train(["--input", jsonl.path, "--text-column", "body"]) == expected)
+        #expect(try train(["--input", csv.path, "--input-format", "csv", "--text-column", "1"]) == expected)
+
+        // A bad dataset row stops the run with its file, line and column, or is skipped with --skip-bad-rows.
+        let bad = dir.appendingPathComponent("bad.csv"), out = dir.appendingPathComponent("bad-vocab.txt")
+        try Data(Array("label,text\nx,\"HUG hug pug, Pun!\"\ny,\"bad ".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)).write(to: bad)
+        let stopped = try CLI.run(["train-vocab", "--input", bad.path, "--output", out.path])
+        #expect(stopped.status != 0 && stopped.stderr.hasPrefix("Error: \(bad.path):3:"), "\(stopped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let skipped = try CLI.run(["train-vocab", "--input", bad.path, "--skip-bad-rows", "--vocab-size", "30", "--output", out.path])
+        #expect(skipped.status == 0 && skipped.stderr.contains("skipped 1 bad row(s)"), "\(skipped.stderr)")
+    }
+
+    /// `--algorithm wordpiece` writes TF.Text's vocabulary (the library golden), and `--min-frequency` is its
+    /// lowest threshold.
+    @Test func wordpieceAlgorithmMatchesTFText() throws {
+        let dir = try CLI.scratch()
+        let fixtures = CLI.root.appendingPathComponent("Fixtures/vocab-training")
+        let out = dir.appendingPathComponent("vocab.txt")
+        let r = try CLI.run(["train-vocab", "--word-counts", "--algorithm", "wordpiece", "--vocab-size", "300", "--min-frequency", "1",
+                             "--input", fixtures.appendingPathComponent("pt-chatterbot.uncased.counts.tsv").path, "--output", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("287 tokens (wordpiece, uncased)"), "\(r.stderr)")
+        let golden = try Data(contentsOf: fixtures.appendingPathComponent("wordpiece-pt-uncased-300-lower1.vocab.txt"))
+        #expect(try Data(contentsOf: out) == golden)
+    }
+
+    /// With `--normalize`, counted words go through the profile and BERT's cutting: a Persian word with a ZWNJ
+    /// becomes its two halves and the placeholder, each with the word's count.
+    @Test func normalizedWordCountsKeepTheZWNJPlaceholder() throws {
+        let dir = try CLI.scratch()
+        let counts = dir.appendingPathComponent("fa.tsv"), out = dir.appendingPathComponent("vocab.txt")
+        try Data("\u{645}\u{6CC}\u{200C}\u{631}\u{648}\u{645}\t3\n\u{645}\u{6CC}\t2\n".utf8).write(to: counts)
+        let r = try CLI.run(["train-vocab", "--word-counts", "--normalize", "persian", "--zwnj-placeholder", "\u{B7}",
+                             "--vocab-size", "30", "--min-frequency", "1", "--input", counts.path, "--output", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("11 words (3 distinct)"), "\(r.stderr)")
+        let tokens = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(tokens.contains("\u{B7}") && tokens.contains("\u{645}\u{6CC}") && tokens.contains("\u{631}\u{648}\u{645}"))
+    }
 }
