@@ -10,7 +10,7 @@ public struct RecordLogits: Sendable {
     /// Number of records.
     public var records: Int { labelCount == 0 ? 0 : values.count / labelCount }
 
-    /// Runs `trainer` over every example of `dataset` in batches of `batchSize` (file order) and averages the
+    /// Runs `trainer` over every example of `dataset` in batches of `batchSize` (by length) and averages the
     /// logits of each record's windows. `progress` receives the examples done so far after each batch.
     public init(
         trainer: any EncoderTrainer, dataset: ClassificationDataset, batchSize: Int, padID: Int32,
@@ -19,12 +19,17 @@ public struct RecordLogits: Sendable {
         let width = trainer.task.labelCount
         var sums = [Float](repeating: 0, count: dataset.records * width)
         var windows = [Int](repeating: 0, count: dataset.records)
+        // Batches of similar length (examples sorted by token count, ties in file order) pad far less than
+        // batches in file order; results go back to their records, so the order does not show.
+        let order = dataset.examples.indices.sorted {
+            (dataset.examples[$0].tokenIDs.count, $0) < (dataset.examples[$1].tokenIDs.count, $1)
+        }
         var start = 0
-        while start < dataset.examples.count {
-            let end = min(start + batchSize, dataset.examples.count)
-            let batch = dataset.batch(start..<end, padID: padID, task: nil)
+        while start < order.count {
+            let end = min(start + batchSize, order.count)
+            let batch = dataset.batch(order[start..<end], padID: padID, task: nil)
             let logits = try trainer.logits(for: batch)
-            for (row, i) in (start..<end).enumerated() {
+            for (row, i) in order[start..<end].enumerated() {
                 let record = dataset.examples[i].record
                 windows[record] += 1
                 for c in 0..<width { sums[record * width + c] += logits[row * width + c] }

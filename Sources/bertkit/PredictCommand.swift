@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
             line is classified as an empty text): {"label": "fresh", "probabilities": {"fresh": 0.93, "rotten": 0.07}}; \
             for a multi-label model `label` lists every label whose probability exceeds the model's threshold. \
             Texts are normalized and truncated as at training time (the folder's bertkit.json); --windows \
-            classifies a long text over all its windows (logits averaged). Streams: 256 records at a time.
+            classifies a long text over all its windows (logits averaged). Streams: 1,024 records at a time (sorted by length into batches, written in input order).
             """)
 
     @Option(help: "Fine-tuned model folder (from `bertkit finetune`, or a Hugging Face BertForSequenceClassification folder).") var model: String
@@ -51,7 +51,7 @@ struct PredictCommand: ParsableCommand {
         while true {
             var taken = 0
             let chunk = try ClassificationDataset(
-                path: path, records: { taken < 256 ? try reader.next().map { taken += 1; return $0 } : nil },
+                path: path, records: { taken < 1024 ? try reader.next().map { taken += 1; return $0 } : nil },
                 tokenizer: classifier.tokenizer, labels: .ignore, windows: windows, skipEmpty: false, allowEmpty: true)
             guard chunk.records > 0 else { break }
             let logits = try RecordLogits(trainer: classifier.trainer, dataset: chunk, batchSize: batchSize, padID: classifier.padID)
@@ -61,7 +61,7 @@ struct PredictCommand: ParsableCommand {
             done += chunk.records
             let s = seconds(ContinuousClock.now - start)
             progress.show("\(done) texts, \(format(Double(done) / max(s, 1e-9), 1)) texts/s")
-            if taken < 256 { break }
+            if taken < 1024 { break }
         }
         try sink.commit()
         progress.finish()

@@ -47,6 +47,28 @@ import Testing
         #expect(p.map { abs($0.values.reduce(0, +) - 1) < 1e-6 && $0.keys.sorted() == ["neg", "pos"] } == true)
         let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
         #expect(second?["label"] as? String == "neg")
+
+        // Batches are formed by length; every line must still get its own text's prediction: batched
+        // probabilities equal one-text-per-batch ones, line for line.
+        let words = ["great", "fun", "the", "a", "is", "film"]
+        var texts: [String] = []
+        for i in 0..<40 {
+            let n = 1 + (i * 7) % 11
+            texts.append((0..<n).map { (k: Int) -> String in words[(k + i) % 6] }.joined(separator: " "))
+        }
+        let input = Data((texts.joined(separator: "\n") + "\n").utf8)
+        let batched = try CLI.run(["predict", "--model", out.path, "--quiet", "--batch-size", "8"], stdin: input)
+        let single = try CLI.run(["predict", "--model", out.path, "--quiet", "--batch-size", "1"], stdin: input)
+        func fresh(_ r: CLI.Result) throws -> [Double] {
+            try r.text.split(separator: "\n").map { line in
+                let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return (o?["probabilities"] as? [String: Double])?["pos"] ?? -1
+            }
+        }
+        let x = try fresh(batched), y = try fresh(single)
+        #expect(x.count == 40 && y.count == 40)
+        #expect(zip(x, y).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(Set(x.map { ($0 * 1e4).rounded() }).count > 5)  // the texts really differ in prediction
     }
 
     @Test func resumeAfterSIGKILLGivesTheSameWeights() throws {
