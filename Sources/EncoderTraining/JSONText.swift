@@ -1,3 +1,5 @@
+import InputEncoding
+
 /// A JSON value written with its object keys in the order given. Foundation's `JSONEncoder` on Linux writes
 /// keys in hash order (random per process) unless sorted, which makes the metrics log hard to read and its bytes
 /// differ between identical runs; the metrics log and `ClassificationMetrics.jsonText` go through this instead.
@@ -53,23 +55,10 @@ enum JSONText {
         return value.description
     }
 
-    /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as is.
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as is
+    /// (the escaping of tokenizer.json, `Tokenizer.jsonString`).
     static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += Tokenizer.jsonString(text)
     }
 }
 
