@@ -22,6 +22,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Second-text column for sentence pairs.") var pairColumn: String?
     @Option(help: "Label column (default: `label`, else column 0 of label,text rows).") var labelColumn: String?
     @Flag(help: "Classify long texts over all their windows (window logits averaged).") var windows = false
+    @Flag(help: "Skip malformed rows (counted on standard error) instead of stopping at the first.") var skipBadRows = false
     @Option(help: "Examples per forward pass.") var batchSize: Int = 64
     @Flag(help: "Print no progress or summary on standard error.") var quiet = false
     @OptionGroup var blas: BLASOptions
@@ -36,7 +37,8 @@ struct EvaluateCommand: ParsableCommand {
         blas.printKernelReport(command: "evaluate", quiet: quiet)
         let dataset = try ClassificationDataset(
             reading: .init(path: data, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-                           pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:))),
+                           pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:)),
+                           skipBadRows: skipBadRows),
             tokenizer: classifier.tokenizer, labels: .fixed(classifier.recipe.labels), multiLabel: classifier.recipe.multiLabel, windows: windows)
         let start = ContinuousClock.now
         let logits = try RecordLogits(trainer: classifier.trainer, dataset: dataset, batchSize: batchSize, padID: classifier.padID)
@@ -46,7 +48,8 @@ struct EvaluateCommand: ParsableCommand {
             let d = ContinuousClock.now - start
             let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
             printError("evaluate: \(dataset.records) records (\(dataset.examples.count) examples) in \(format(s, 2)) s"
-                + (dataset.skippedEmpty > 0 ? ", \(dataset.skippedEmpty) empty texts skipped" : ""))
+                + (dataset.skippedEmpty > 0 ? ", \(dataset.skippedEmpty) empty texts skipped" : "")
+                + (dataset.skippedMalformed > 0 ? ", \(dataset.skippedMalformed) malformed rows skipped" : ""))
         }
     }
 }

@@ -48,6 +48,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Stop after N evaluations without improvement.") var earlyStopping: Int?
     @Option(help: "Metric for the best model and early stopping: macro_f1, accuracy or loss.") var bestMetric: String = "macro_f1"
     @Flag(help: "Evaluate long texts over all their --max-length windows (window logits averaged) instead of the first.") var windows = false
+    @Flag(help: "Skip malformed rows (counted in the summary) instead of stopping at the first.") var skipBadRows = false
     @Flag(help: "Continue the run in --output from its newest checkpoint.") var resume = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Folder for the model, metrics, checkpoints.") var output: String
@@ -189,7 +190,8 @@ struct FinetuneCommand: ParsableCommand {
     func readerConfiguration(_ path: String) -> DatasetReader.Configuration {
         DatasetReader.Configuration(
             path: path, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:)))
+            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:)),
+            skipBadRows: skipBadRows)
     }
 
     /// Refuses an output folder that holds another run unless --resume.

@@ -26,6 +26,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Text column of a CSV/TSV/JSONL input.") var textColumn: String?
     @Option(help: "Second-text column for sentence pairs.") var pairColumn: String?
     @Flag(help: "Classify long texts over all their windows (window logits averaged).") var windows = false
+    @Flag(help: "Skip malformed rows of a CSV/TSV/JSONL input (they get no output line; counted) instead of stopping.") var skipBadRows = false
     @Option(help: "Examples per forward pass.") var batchSize: Int = 64
     @Flag(help: "Print no progress or summary.") var quiet = false
     @OptionGroup var blas: BLASOptions
@@ -43,7 +44,7 @@ struct PredictCommand: ParsableCommand {
         let inputFormat: DatasetFormat? = input == nil ? .lines : nil
         var reader = try DatasetReader(configuration: .init(
             path: path, format: inputFormat, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), hasHeader: true))
+            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), hasHeader: true, skipBadRows: skipBadRows))
         let sink = try AtomicOutput(path: output == "-" ? nil : output)
         let start = ContinuousClock.now
         var done = 0
@@ -67,6 +68,7 @@ struct PredictCommand: ParsableCommand {
         progress.finish()
         if !quiet {
             let s = seconds(ContinuousClock.now - start)
+            if reader.skippedRows > 0 { printError("predict: skipped \(reader.skippedRows) malformed row(s); the first: \(reader.firstSkippedError.map { "\($0)" } ?? "?")") }
             printError("predict: \(done) texts in \(format(s, 2)) s = \(format(Double(done) / max(s, 1e-9), 1)) texts/s, \(blas.workerCount) thread(s)")
         }
     }

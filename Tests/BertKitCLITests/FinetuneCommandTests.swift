@@ -105,6 +105,19 @@ import Testing
         #expect(unknown.stderr.contains("\(eval.path):3: label 'maybe' does not occur in the training data (labels: 'neg', 'pos')"))
         let big = try Self.finetune(dir, ["--batch-size", "64", "--output", dir.appendingPathComponent("o2").path])
         #expect(big.stderr.contains("--batch-size 64 is larger than the 10 training examples of"))
+        // A row without its text column: an error naming file and line, or a counted skip when asked.
+        let ragged = dir.appendingPathComponent("ragged.csv")
+        var rows = "label,text\n"
+        for i in 0..<8 { rows += i == 5 ? "pos\n" : (i % 2 == 0 ? "neg,the a is\n" : "pos,great fun\n") }
+        try rows.write(to: ragged, atomically: true, encoding: .utf8)
+        let stopped = try CLI.run(["finetune", "--model", Self.model, "--train", ragged.path, "--batch-size", "2", "--epochs", "1",
+                                   "--output", dir.appendingPathComponent("o4").path])
+        #expect(stopped.status != 0)
+        #expect(stopped.stderr.contains("\(ragged.path):7: the row has 1 field but the text column is field 2"))
+        let skipped = try CLI.run(["finetune", "--model", Self.model, "--train", ragged.path, "--batch-size", "2", "--epochs", "1",
+                                   "--skip-bad-rows", "--threads", "1", "--output", dir.appendingPathComponent("o5").path])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("7 records, 7 examples, 0 truncated to 128 tokens, 1 malformed rows skipped"))
         let one = dir.appendingPathComponent("one.csv")
         try "label,text\nneg,the a\nneg,great\n".write(to: one, atomically: true, encoding: .utf8)
         let single = try CLI.run(["finetune", "--model", Self.model, "--train", one.path, "--batch-size", "1", "--output", dir.appendingPathComponent("o3").path])
