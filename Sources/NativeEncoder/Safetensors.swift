@@ -173,9 +173,16 @@ public struct SafetensorsFile: Sendable {
         }
     }
 
-    /// Tensor `name` as integers (I32/I64 exactly; floats truncated).
+    /// Tensor `name` as integers (I32/I64 exactly; floats truncated toward zero).
+    /// - Throws: `invalidSafetensors` naming the tensor when a value is NaN, infinite or outside `Int`'s range.
     public func integers(_ name: String) throws -> [Int] {
-        try doubles(name).map { Int($0) }
+        try doubles(name).map { value in
+            // Int(_:) traps on these; 2^63 itself is out of range, so the bound is exclusive.
+            guard value.isFinite, value >= -9.223372036854775808e18, value < 9.223372036854775808e18 else {
+                throw NativeEncoderError.invalidSafetensors(path: path, tensor: name, reason: "value \(value) is not an integer in range")
+            }
+            return Int(value)
+        }
     }
 
     @inline(__always)

@@ -25,6 +25,22 @@ import Testing
         #expect(try f.floats("a") == [0.25])
     }
 
+    /// Integers from float tensors: truncated when finite and in range; NaN, infinities and values past Int's
+    /// range are errors naming the tensor (Int(_:) would trap; found by the safetensors fuzz harness).
+    @Test func integersRefuseValuesThatAreNotIntegers() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("int-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafetensorsWriter.write([.init(name: "ok", shape: [3], values: [1.9, -2.5, 0]),
+                                     .init(name: "nan", shape: [1], values: [.nan]),
+                                     .init(name: "inf", shape: [1], values: [-.infinity]),
+                                     .init(name: "big", shape: [1], values: [1e30])], to: path)
+        let f = try SafetensorsFile(contentsOf: path)
+        #expect(try f.integers("ok") == [1, -2, 0])
+        for name in ["nan", "inf", "big"] {
+            #expect(throws: NativeEncoderError.self) { try f.integers(name) }
+        }
+    }
+
     @Test(arguments: [
         ("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", 8, "outside"),
         ("{\"t\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "needs 12 bytes"),
