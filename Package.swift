@@ -84,6 +84,16 @@ let package = Package(
             ]
         ),
 
+        // MARK: fuzzing
+        // libFuzzer's driver entry point, declared for bertkit-fuzz (defined by the runtime -sanitize=fuzzer links).
+        .target(name: "CLibFuzzer"),
+        // The fuzzing harnesses: loaders, readers and transforms fed arbitrary bytes, invariants as preconditions.
+        .target(
+            name: "BertKitFuzzing",
+            dependencies: ["InputEncoding", "NativeEncoder", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),
+        // Runs the harnesses: replay, a built-in mutator, or libFuzzer when built by Scripts/fuzz.sh.
+        .executableTarget(name: "bertkit-fuzz", dependencies: ["BertKitFuzzing", "CLibFuzzer"]),
+
         // MARK: tests
         // The one skip policy for tests that need fetched assets (`.requires(...)`), and the repository root.
         .target(name: "BertKitTestSupport", path: "Tests/BertKitTestSupport"),
@@ -98,6 +108,8 @@ let package = Package(
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitTestSupport"]),
         // Google-exact instances against Fixtures/pretraining goldens made by Google's own script.
         .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "InputEncoding", "WordPiece", "BertKitSupport", "BertKitTestSupport"]),
+        // Each fuzzing harness over its seeds, the committed crash reproducers and seeded mutations.
+        .testTarget(name: "BertKitFuzzingTests", dependencies: ["BertKitFuzzing", "BertKitTestSupport"]),
         // Runs the built `bertkit` binary end to end.
         .testTarget(name: "BertKitCLITests", dependencies: ["bertkit", "BertKitTestSupport"]),
     ],

@@ -39,6 +39,16 @@ extension Tokenizer {
         let root = try Self.readJSONObject(path)
         func fail(_ reason: String) -> EncodingError { .invalidTokenizerFile(path: path, reason: reason) }
         let vocabulary = try Vocabulary(tokenizerJSON: path)
+        let lastID = vocabulary.count - 1
+        /// A whole number in `range`, or `fallback` when the field is absent or null; anything else (true, 1.5,
+        /// 1e30, a string, a value out of range) is refused with the field's name, never truncated or trapped on.
+        func integer(_ value: Any?, _ field: String, default fallback: Int? = nil, in range: ClosedRange<Int>) throws -> Int {
+            if value == nil || value is NSNull, let fallback { return fallback }
+            guard let number = JSONValue.integer(value), range.contains(number) else {
+                throw fail("\(field) is \(JSONValue.describe(value)); it must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
 
         var configuration = WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, handleChineseCharacters: false, cleanText: false)
         switch root["normalizer"] {
@@ -78,25 +88,33 @@ extension Tokenizer {
                     guard let list = p[key] as? [[String: Any]] else { throw fail("post_processor.\(key) is missing") }
                     return try list.map { item in
                         if let s = item["SpecialToken"] as? [String: Any], let name = s["id"] as? String {
-                            let type = Int32(s["type_id"] as? Int ?? 0)
+                            let type = try integer(s["type_id"], "post_processor.\(key) type_id of \(name)", default: 0, in: 0...Int(Int32.max))
                             let special = (p["special_tokens"] as? [String: Any])?[name] as? [String: Any]
-                            let ids = special?["ids"] as? [Int]
-                            guard let id = ids?.count == 1 ? ids.map({ Int32($0[0]) }) : tokenID(name) else {
+                            let ids = special?["ids"] as? [Any]
+                            let id: Int32
+                            if let ids, ids.count == 1 {
+                                id = Int32(try integer(ids[0], "post_processor.special_tokens id of \(name)", in: 0...lastID))
+                            } else if let known = tokenID(name) {
+                                id = known
+                            } else {
                                 throw fail("template special token \(name) has no single id")
                             }
-                            return .special(name, id: id, typeID: type)
+                            return .special(name, id: id, typeID: Int32(type))
                         }
                         if let s = item["Sequence"] as? [String: Any], let name = s["id"] as? String {
-                            return .sequence(name == "B" ? 1 : 0, typeID: Int32(s["type_id"] as? Int ?? 0))
+                            let type = try integer(s["type_id"], "post_processor.\(key) type_id of sequence \(name)", default: 0, in: 0...Int(Int32.max))
+                            return .sequence(name == "B" ? 1 : 0, typeID: Int32(type))
                         }
                         throw fail("post_processor.\(key) holds an unknown piece")
                     }
                 }
                 template = TemplateProcessing(single: try pieces("single"), pair: try pieces("pair"))
             case "BertProcessing":
-                guard let cls = p["cls"] as? [Any], let sep = p["sep"] as? [Any], let clsName = cls.first as? String,
-                      let sepName = sep.first as? String, let clsID = (cls.last as? Int), let sepID = (sep.last as? Int)
+                guard let cls = p["cls"] as? [Any], let sep = p["sep"] as? [Any], cls.count == 2, sep.count == 2,
+                      let clsName = cls[0] as? String, let sepName = sep[0] as? String
                 else { throw fail("post_processor BertProcessing needs cls and sep as [token, id]") }
+                let clsID = try integer(cls[1], "post_processor.cls id", in: 0...lastID)
+                let sepID = try integer(sep[1], "post_processor.sep id", in: 0...lastID)
                 template = .bert(cls: (clsName, Int32(clsID)), sep: (sepName, Int32(sepID)))
             default:
                 throw fail("post_processor type \(p["type"] ?? "?") is not supported (TemplateProcessing or BertProcessing)")
@@ -106,19 +124,25 @@ extension Tokenizer {
 
         var truncation: Truncation?
         if let t = root["truncation"] as? [String: Any] {
-            guard let maxLength = t["max_length"] as? Int else { throw fail("truncation.max_length is missing") }
+            let maxLength = try integer(t["max_length"], "truncation.max_length", in: 0...Int(Int32.max))
             let strategies = ["LongestFirst": Truncation.Strategy.longestFirst, "OnlyFirst": .onlyFirst, "OnlySecond": .onlySecond]
             guard let strategy = strategies[t["strategy"] as? String ?? "LongestFirst"] else { throw fail("unknown truncation.strategy") }
             truncation = Truncation(maxLength: maxLength, strategy: strategy,
-                                    side: (t["direction"] as? String) == "Left" ? .left : .right, stride: t["stride"] as? Int ?? 0)
+                                    side: (t["direction"] as? String) == "Left" ? .left : .right,
+                                    stride: try integer(t["stride"], "truncation.stride", default: 0, in: 0...Int(Int32.max)))
         }
         var padding: Padding?
         if let p = root["padding"] as? [String: Any] {
             var length = Padding.Length.longest
-            if let fixed = (p["strategy"] as? [String: Any])?["Fixed"] as? Int { length = .fixed(fixed) }
+            if let strategy = p["strategy"] as? [String: Any], strategy["Fixed"] != nil {
+                length = .fixed(try integer(strategy["Fixed"], "padding.strategy.Fixed", in: 0...Self.maximumPaddedLength))
+            }
+            let multiple = p["pad_to_multiple_of"] is NSNull ? nil : p["pad_to_multiple_of"]
             padding = Padding(
-                length: length, multiple: p["pad_to_multiple_of"] as? Int, side: (p["direction"] as? String) == "Left" ? .left : .right,
-                padID: Int32(p["pad_id"] as? Int ?? 0), padTypeID: Int32(p["pad_type_id"] as? Int ?? 0),
+                length: length, multiple: try multiple.map { try integer($0, "padding.pad_to_multiple_of", in: 0...Self.maximumPaddedLength) },
+                side: (p["direction"] as? String) == "Left" ? .left : .right,
+                padID: Int32(try integer(p["pad_id"], "padding.pad_id", default: 0, in: 0...lastID)),
+                padTypeID: Int32(try integer(p["pad_type_id"], "padding.pad_type_id", default: 0, in: 0...Int(Int32.max))),
                 padToken: p["pad_token"] as? String ?? "[PAD]")
         }
         var decoder = WordPieceDecoder(prefix: vocabulary.continuingSubwordPrefix)
@@ -128,12 +152,20 @@ extension Tokenizer {
         try self.init(wordPiece: wordPiece, template: template, truncation: truncation, padding: padding, decoder: decoder)
     }
 
+    /// The longest fixed padding or padding multiple a tokenizer.json may ask for (1,048,576 tokens): every
+    /// padded encoding holds that many ids, so a larger value would allocate gigabytes per text.
+    public static let maximumPaddedLength = 1 << 20
+
     static func readJSONObject(_ path: String) throws -> [String: Any] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw EncodingError.invalidTokenizerFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let root: Any
+        do { root = try JSONSerialization.jsonObject(with: data) } catch {
+            throw EncodingError.invalidTokenizerFile(path: path, reason: "is \(JSONValue.syntaxProblem(error, byteCount: data.count))")
+        }
+        guard let object = root as? [String: Any] else {
             throw EncodingError.invalidTokenizerFile(path: path, reason: "is not a JSON object")
         }
         return object

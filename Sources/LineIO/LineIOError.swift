@@ -13,6 +13,8 @@ public enum LineIOError: Error, Equatable, Sendable, CustomStringConvertible {
     case transformFailed(path: String, line: Int, byteOffset: Int, reason: String)
     /// The output path names the input file itself.
     case outputIsInput(path: String)
+    /// The input has carriage returns but no line feed: CR-only line endings, which are not line breaks here.
+    case carriageReturnLineEndings(path: String, byteOffset: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +33,9 @@ public enum LineIOError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path):\(line) (byte offset \(byteOffset)): \(reason)"
         case let .outputIsInput(path):
             return "output '\(path)' is the input file; write to another path (the input would be replaced while it is read)"
+        case let .carriageReturnLineEndings(path, byteOffset):
+            return "\(path): carriage return at byte offset \(byteOffset) but no line feed in the input: its lines end in CR "
+                + "only (classic Mac), which would all be read as one line; convert them first, e.g. tr '\\r' '\\n' < in > out"
         }
     }
 }

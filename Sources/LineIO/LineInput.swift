@@ -4,14 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// A byte source read in blocks: a file or standard input.
-final class LineInput {
+/// A byte source read in blocks: a file or standard input (also what the vocabulary loaders read with, so a
+/// FIFO or a device such as /dev/null is read like a file).
+package final class LineInput {
     /// The path shown in messages ("<stdin>" for standard input).
-    let displayPath: String
+    package let displayPath: String
     private let fd: Int32
 
     /// Opens a file, or standard input when `path` is nil or "-".
-    init(path: String?) throws {
+    package init(path: String?) throws {
         guard let path, path != "-" else { displayPath = "<stdin>"; fd = 0; return }
         displayPath = path
         var info = stat()
@@ -23,7 +24,7 @@ final class LineInput {
     }
 
     /// Appends up to `count` bytes to `buffer`; returns true at end of input.
-    func read(into buffer: inout [UInt8], upTo count: Int) throws -> Bool {
+    package func read(into buffer: inout [UInt8], upTo count: Int) throws -> Bool {
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: count))
         var got = 0

@@ -117,12 +117,20 @@ public struct LinePipeline: Sendable {
             while !eof {
                 if buffer.count >= batchBytes && lastNewline >= 0 { break }
                 if lastNewline < 0 && buffer.count > configuration.maxLineBytes {
+                    if stats.lines == 0, let cr = Self.innerCarriageReturn(buffer) {
+                        throw LineIOError.carriageReturnLineEndings(path: input.displayPath, byteOffset: cr)
+                    }
                     throw LineIOError.lineTooLong(
                         path: input.displayPath, line: stats.lines + 1, byteOffset: stats.inputBytes, limit: configuration.maxLineBytes)
                 }
                 let old = buffer.count
                 eof = try input.read(into: &buffer, upTo: configuration.blockSize)
                 if let nl = Self.lastNewline(buffer, from: old) { lastNewline = nl }
+            }
+            if eof && lastNewline < 0 && stats.lines == 0, let cr = Self.innerCarriageReturn(buffer) {
+                // The whole input is one "line" holding carriage returns: a file with CR-only (classic Mac)
+                // line endings, whose records would otherwise be merged into one output line.
+                throw LineIOError.carriageReturnLineEndings(path: input.displayPath, byteOffset: cr)
             }
             if eof { lastNewline = buffer.isEmpty ? -1 : buffer.count - 1 }
             guard lastNewline >= 0 else { break }
@@ -146,6 +154,7 @@ public struct LinePipeline: Sendable {
     ) throws {
         let chunks = Self.split(region, into: workers.count)
         workers.withUnsafeMutableBufferPointer { ws in
+            // Iteration k mutates only workers[k] and reads its own chunk of `region`, which outlives the call.
             let box = UnsafeSendable(ws)
             let base = UnsafeSendable(region)
             DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
@@ -185,6 +194,12 @@ public struct LinePipeline: Sendable {
             start = end
         }
         return ranges
+    }
+
+    /// The offset of the first carriage return that is not the buffer's last byte, if any.
+    static func innerCarriageReturn(_ buffer: [UInt8]) -> Int? {
+        guard let cr = buffer.firstIndex(of: 0x0D), cr < buffer.count - 1 else { return nil }
+        return cr
     }
 
     static func lastNewline(_ buffer: [UInt8], from: Int) -> Int? {

@@ -34,6 +34,7 @@ enum OrderedParallel {
         let group = DispatchGroup()
         let job = Job(slices: slices, failures: failures, transform: transform, makeState: makeState, items: items, per: per)
         for w in 0..<workers {
+            // Worker w writes only slices[w] and failures[w]; the closures and items are only read.
             let shared = UnsafeSendable(job)
             DispatchQueue.global().async(group: group) { shared.value.run(worker: w) }
         }

@@ -4,6 +4,8 @@ import TextNormalization
 ///
 /// Reading Swift arrays from several threads makes each access retain and release the same buffers: an
 /// atomic counter that two cores fight over. Raw pointers taken once per call avoid that entirely.
+/// @unchecked Sendable: every pointer is allocated and filled in `init` and only read afterwards (freed in
+/// `deinit`, when no tokenizer holds the object any more), so threads share it without synchronization.
 final class ScanTables: @unchecked Sendable {
     /// The double array interleaved: `units[2s]` is base[s], `units[2s + 1]` is check[s]. Reading check[t]
     /// brings base[t], which the next byte needs, into the same cache line.

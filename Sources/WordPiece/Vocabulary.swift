@@ -59,34 +59,63 @@ public struct Vocabulary: Sendable {
 }
 
 extension Vocabulary {
+    /// The longest token line a `vocab.txt` may hold, in bytes (1 MiB). Real vocabularies stay under 100 bytes;
+    /// the limit keeps a damaged or hostile file (one 1 GB line) from being read whole into memory.
+    public static let maximumTokenBytes = 1 << 20
+
     /// Loads a BERT `vocab.txt`: one token per line, id = 0-based line number.
     ///
     /// Like HF `tokenizers`, trailing whitespace (including `\r`) is trimmed from each line. Unlike it, a
-    /// duplicate token or an empty line is an error instead of a silent id shift.
+    /// duplicate token or an empty line is an error instead of a silent id shift, and a line longer than
+    /// `maximumTokenBytes` is an error found after reading at most that much of it. The file is streamed, so
+    /// a FIFO or a device reads like a file.
     public init(contentsOf path: String, unknownToken: String = "[UNK]") throws {
-        let data = try Self.readFile(path)
+        let input = try Self.open(path)
         var tokens: [String] = []
-        tokens.reserveCapacity(data.count / 8)
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var lineStart = 0
-            var line = 1
-            while lineStart < bytes.count {
-                var end = lineStart
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                let next = end + 1
-                // HF trims trailing whitespace (Rust `trim_end`); vocab tokens never end in spaces.
-                while end > lineStart, bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 {
-                    end -= 1
+        var buffer: [UInt8] = []
+        var consumed = 0  // file offset of buffer[0]
+        var scanned = 0  // bytes of buffer already searched for a newline
+        var line = 1
+        var eof = false
+        func take(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws {
+            var end = range.upperBound
+            // HF trims trailing whitespace (Rust `trim_end`); vocab tokens never end in spaces.
+            while end > range.lowerBound, bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 {
+                end -= 1
+            }
+            if end == range.lowerBound { throw VocabularyError.emptyToken(path: path, line: line) }
+            if end - range.lowerBound > Self.maximumTokenBytes {
+                throw VocabularyError.tokenTooLong(path: path, line: line, byteOffset: consumed + range.lowerBound, limit: Self.maximumTokenBytes)
+            }
+            let slice = UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])
+            if let bad = UTF8Validation.firstInvalidByte(in: slice) {
+                throw VocabularyError.invalidUTF8(path: path, line: line, byteOffset: consumed + range.lowerBound + bad)
+            }
+            tokens.append(String(decoding: slice, as: UTF8.self))
+            line += 1
+        }
+        while !eof {
+            do { eof = try input.read(into: &buffer, upTo: 1 << 16) } catch let LineIOError.unreadableInput(_, reason) {
+                throw VocabularyError.unreadable(path: path, reason: reason)
+            }
+            let start = try buffer.withUnsafeBufferPointer { bytes -> Int in
+                var start = 0
+                for i in scanned..<bytes.count where bytes[i] == 0x0A {
+                    try take(bytes, start..<i)
+                    start = i + 1
                 }
-                if end == lineStart { throw VocabularyError.emptyToken(path: path, line: line) }
-                let slice = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
-                if let bad = UTF8Validation.firstInvalidByte(in: slice) {
-                    throw VocabularyError.invalidUTF8(path: path, line: line, byteOffset: lineStart + bad)
+                if eof && start < bytes.count {
+                    try take(bytes, start..<bytes.count)
+                    start = bytes.count
                 }
-                tokens.append(String(decoding: slice, as: UTF8.self))
-                lineStart = next
-                line += 1
+                return start
+            }
+            buffer.removeSubrange(0..<start)
+            consumed += start
+            scanned = buffer.count
+            // An unfinished line already past the limit (plus room for a trimmed "\r\n") is refused now.
+            if buffer.count > Self.maximumTokenBytes + 2 {
+                throw VocabularyError.tokenTooLong(path: path, line: line, byteOffset: consumed, limit: Self.maximumTokenBytes)
             }
         }
         try self.init(tokens: tokens, unknownToken: unknownToken, source: path)
@@ -94,24 +123,25 @@ extension Vocabulary {
 
     /// Loads the WordPiece model of a Hugging Face `tokenizer.json` (`model.type == "WordPiece"`).
     public init(tokenizerJSON path: String) throws {
-        let data = try Self.readFile(path)
+        let data = try Self.readAll(path)
         func fail(_ reason: String) -> VocabularyError { .invalidTokenizerJSON(path: path, reason: reason) }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw fail("not valid JSON (\(error.localizedDescription))")
+            throw fail(JSONValue.syntaxProblem(error, byteCount: data.count))
         }
         guard let object = root as? [String: Any], let model = object["model"] as? [String: Any] else {
             throw fail("no \"model\" object")
         }
         guard (model["type"] as? String) == "WordPiece" else {
-            throw fail("model type is \(model["type"].map { "\"\($0)\"" } ?? "missing"), expected \"WordPiece\"")
+            throw fail("model type is \(JSONValue.describe(model["type"])), expected \"WordPiece\"")
         }
         guard let vocab = model["vocab"] as? [String: Any], !vocab.isEmpty else { throw fail("no \"model.vocab\" table") }
         var tokens = [String?](repeating: nil, count: vocab.count)
         for (token, value) in vocab {
-            // Exact integers only: 5.5 or 1e30 are not ids (HF's serde rejects them too), never truncated.
-            guard let number = value as? NSNumber, let id = Int(exactly: number.doubleValue) else {
-                throw fail("id of '\(token)' is \(value), not a whole number")
+            // Integer literals only: true, 1.0, 5.5 or 1e30 are not ids (HF's serde rejects them too), never
+            // truncated or read as 1.
+            guard let id = JSONValue.integer(value) else {
+                throw fail("id of '\(token)' is \(JSONValue.describe(value)), not a whole number")
             }
             guard id >= 0 && id < vocab.count else {
                 throw VocabularyError.nonContiguousIDs(path: path, reason: "'\(token)' has id \(id), outside 0..<\(vocab.count)")
@@ -127,8 +157,8 @@ extension Vocabulary {
         var maxChars = 100
         if let raw = model["max_input_chars_per_word"] {
             // HF reads it as an unsigned integer; a negative, fractional or absurd value is refused, not clamped.
-            guard let number = raw as? NSNumber, let value = Int(exactly: number.doubleValue), value >= 0, value <= Int(Int32.max) else {
-                throw fail("max_input_chars_per_word is \(raw); it must be a whole number from 0 to \(Int32.max)")
+            guard let value = JSONValue.integer(raw), value >= 0, value <= Int(Int32.max) else {
+                throw fail("max_input_chars_per_word is \(JSONValue.describe(raw)); it must be a whole number from 0 to \(Int32.max)")
             }
             maxChars = value
         }
@@ -137,14 +167,28 @@ extension Vocabulary {
             maxInputCharsPerWord: maxChars, source: path)
     }
 
-    private static func readFile(_ path: String) throws -> Data {
+    /// Opens a file for reading, with the loaders' messages for a missing file or a folder.
+    private static func open(_ path: String) throws -> LineInput {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw VocabularyError.unreadable(path: path, reason: "no such file")
         }
         if isDirectory.boolValue { throw VocabularyError.unreadable(path: path, reason: "is a directory") }
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw VocabularyError.unreadable(path: path, reason: error.localizedDescription)
+        do { return try LineInput(path: path) } catch let LineIOError.unreadableInput(_, reason) {
+            throw VocabularyError.unreadable(path: path, reason: reason)
         }
+    }
+
+    /// The whole file (a tokenizer.json), read like `init(contentsOf:)` reads: FIFOs and devices included.
+    private static func readAll(_ path: String) throws -> Data {
+        let input = try open(path)
+        var bytes: [UInt8] = []
+        var eof = false
+        while !eof {
+            do { eof = try input.read(into: &bytes, upTo: 1 << 16) } catch let LineIOError.unreadableInput(_, reason) {
+                throw VocabularyError.unreadable(path: path, reason: reason)
+            }
+        }
+        return Data(bytes)
     }
 }

@@ -10,6 +10,8 @@ public enum VocabularyError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidUTF8(path: String, line: Int, byteOffset: Int)
     /// A line is empty (only a final newline may end the file).
     case emptyToken(path: String, line: Int)
+    /// A line is longer than `Vocabulary.maximumTokenBytes`; `byteOffset` is where the line starts.
+    case tokenTooLong(path: String, line: Int, byteOffset: Int, limit: Int)
     /// The same token appears twice.
     case duplicateToken(path: String, token: String, line: Int, firstLine: Int)
     /// The unknown token (`[UNK]` by default) is not in the vocabulary.
@@ -29,6 +31,8 @@ public enum VocabularyError: Error, Equatable, Sendable, CustomStringConvertible
             return "vocabulary '\(path)' line \(line) is not valid UTF-8 (byte offset \(byteOffset)); re-save the file as UTF-8"
         case let .emptyToken(path, line):
             return "vocabulary '\(path)' line \(line) is empty; every line must hold one token"
+        case let .tokenTooLong(path, line, byteOffset, limit):
+            return "vocabulary '\(path)' line \(line) (byte offset \(byteOffset)) is longer than \(limit) bytes, the most a token may have; check that the file is a vocab.txt (one token per line)"
         case let .duplicateToken(path, token, line, firstLine):
             return "vocabulary '\(path)' line \(line) repeats token '\(token)' first seen on line \(firstLine); remove the duplicate"
         case let .missingUnknownToken(path, token):

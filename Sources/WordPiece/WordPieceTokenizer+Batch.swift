@@ -23,6 +23,7 @@ extension WordPieceTokenizer {
         let ranges = bounds
         var results = [[Int32]](repeating: [], count: texts.count)
         results.withUnsafeMutableBufferPointer { out in
+            // Part p writes only the slots of its own range of `out`; the tokenizer itself is immutable.
             let sink = UnsafeSendable(out)
             DispatchQueue.concurrentPerform(iterations: ranges.count - 1) { part in
                 for k in ranges[part]..<ranges[part + 1] { sink.value[k] = tokenIDs(texts[k]) }

@@ -16,7 +16,7 @@ struct BertKitCommand: AsyncParsableCommand {
     /// 0-2 are open, so a closed standard stream cannot be taken over by a file bertkit opens, and that SIGINT,
     /// SIGTERM and SIGHUP end the run with no temporary output left behind.
     static func main() async {
-        reserveStandardDescriptors()
+        _ = closedStandardDescriptors
         AtomicOutput.handleTerminationSignals()
         // A reader that stops early (`| head`) ends the run silently, as for other Unix tools, even when the
         // parent left SIGPIPE ignored (an ignored disposition survives exec).

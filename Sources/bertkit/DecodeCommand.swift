@@ -68,7 +68,14 @@ struct DecodeTransform: LineTransform {
             }
         }
         try finish(at: line.count)
-        output.append(contentsOf: try tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens).utf8)
+        let text = try tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens)
+        // A vocabulary token holding a line break (possible in a tokenizer.json) would split this output line.
+        if let id = ids.first(where: { tokenizer.vocabulary.token(of: $0)?.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) == true }),
+           text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            let token = tokenizer.vocabulary.token(of: id) ?? ""
+            throw DecodeLineError("id \(id) is the token \(token.debugDescription), whose line break would split this output line in two")
+        }
+        output.append(contentsOf: text.utf8)
     }
 }
 

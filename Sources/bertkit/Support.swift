@@ -8,9 +8,37 @@ import WordPiece
 import InputEncoding
 import LineIO
 
-/// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` when the name ends in `.json`.
+/// Loads `vocab.txt`, or the WordPiece model of a `tokenizer.json` (`isTokenizerJSON`).
 func loadVocabulary(_ path: String) throws -> Vocabulary {
-    path.hasSuffix(".json") ? try Vocabulary(tokenizerJSON: path) : try Vocabulary(contentsOf: path)
+    try isTokenizerJSON(path) ? Vocabulary(tokenizerJSON: path) : Vocabulary(contentsOf: path)
+}
+
+/// Whether a vocabulary file is a tokenizer.json rather than a vocab.txt: its name ends in `.json` in any case
+/// (`tokenizer.JSON`), or its first byte after leading whitespace is `{` (an extension-less copy). A vocab.txt
+/// starts with a token such as `[PAD]`; one whose first token begins with `{` needs another first line.
+func isTokenizerJSON(_ path: String) -> Bool {
+    if path.lowercased().hasSuffix(".json") { return true }
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    let head = (try? handle.read(upToCount: 64)) ?? Data()
+    return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
+}
+
+/// A run-time error of a subcommand whose message is the whole story (no usage text follows it).
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Refuses a vocabulary whose unknown token or a special token (the ones `tokenize --tokens` can write whole)
+/// holds a line break: written out, it would split one output line in two and misalign every line after it.
+func refuseLineBreaksInEmittedTokens(_ vocabulary: Vocabulary, path: String, special: [String]) throws {
+    for token in [vocabulary.unknownToken] + special where vocabulary.id(of: token) != nil {
+        guard token.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { continue }
+        throw CommandError(
+            "vocabulary '\(path)' has the token \(token.debugDescription) with a line break in it, which --tokens would "
+                + "write as two output lines; drop --tokens to write ids, or fix the token")
+    }
 }
 
 /// Input and output options of the line-oriented subcommands.
@@ -23,6 +51,17 @@ struct LineIOOptions: ParsableArguments {
 
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of stopping with an error.")
     var lossy = false
+
+    /// Refuses a standard stream the process was started with closed (`<&-`, `>&-`) when it is the input or
+    /// the output: reading it would see an empty input, and writing it would lose the output silently.
+    func validate() throws {
+        if input == nil || input == "-", closedStandardDescriptors.contains(0) {
+            throw ValidationError("standard input is closed; give --input FILE or redirect a file into bertkit")
+        }
+        if output == nil || output == "-", closedStandardDescriptors.contains(1) {
+            throw ValidationError("standard output is closed, so the output would be lost; give --output FILE or redirect it to a file")
+        }
+    }
 }
 
 /// Thread count and summary options of the streaming subcommands.
@@ -106,15 +145,23 @@ func writeStandardError(_ text: String) {
 /// Opens /dev/null on standard input, output or error where the process was started with one closed
 /// (`2>&-`), so the next file bertkit opens (an output's temporary file) cannot take descriptor 0, 1 or 2 and
 /// receive messages or be read as input. Called first thing in `main`.
-func reserveStandardDescriptors() {
+/// Returns the descriptors that were closed.
+func reserveStandardDescriptors() -> Set<Int32> {
+    var closed: Set<Int32> = []
     for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+        closed.insert(descriptor)
         let opened = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
         if opened >= 0 && opened != descriptor {
             _ = dup2(opened, descriptor)
             _ = close(opened)
         }
     }
+    return closed
 }
+
+/// The standard descriptors (0-2) that were closed when bertkit started; `main` reads it first thing, which
+/// runs `reserveStandardDescriptors` once before any file is opened.
+let closedStandardDescriptors = reserveStandardDescriptors()
 
 /// A number with a fixed count of decimals.
 func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
@@ -225,7 +272,7 @@ func loadTokenizer(_ path: String, cased: Bool, normalizer: (any NormalizationSt
     var tokenizer: Tokenizer
     if exists && isDirectory.boolValue {
         tokenizer = try Tokenizer(directory: path, normalizer: normalizer)
-    } else if path.lowercased().hasSuffix(".json") {
+    } else if isTokenizerJSON(path) {
         tokenizer = try Tokenizer(tokenizerJSON: path, normalizer: normalizer)
     } else {
         let wordPiece = WordPieceTokenizer(vocabulary: try Vocabulary(contentsOf: path), configuration: cased ? .cased : .init(), normalizer: normalizer)

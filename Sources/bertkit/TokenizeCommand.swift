@@ -37,11 +37,13 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let vocabulary = try loadVocabulary(vocab)
+        let configuration: WordPieceTokenizer.Configuration = cased ? .cased : .init()
+        if tokens { try refuseLineBreaksInEmittedTokens(vocabulary, path: vocab, special: configuration.specialTokens) }
         let normalizer = try normalize.map {
             try makeNormalizer(profile: $0, form: nil, persian: persian)
         }
         let tokenizer = WordPieceTokenizer(
-            vocabulary: vocabulary, configuration: cased ? .cased : .init(), normalizer: normalizer)
+            vocabulary: vocabulary, configuration: configuration, normalizer: normalizer)
         let pipeline = LinePipeline(configuration: .init(threads: options.threads, lossy: io.lossy))
         let progress = ProgressLine(enabled: !options.quiet)
         let text = tokens ? TokenText.tokens(vocabulary) : TokenText.ids(count: vocabulary.count)

@@ -100,4 +100,30 @@ struct CopyTransform: LineTransform {
             try LinePipeline().run(inputPath: input, outputPath: "/nonexistent/dir/out.txt") { CopyTransform() }
         }
     }
+
+    /// CR-only line endings (classic Mac) used to merge every record into one output line silently; such an
+    /// input (carriage returns, no line feed) is now refused with the first CR's offset, also when it is too
+    /// long for one line. A CR that ends the only line, CRLF endings and a stray CR inside an LF file still pass.
+    @Test func carriageReturnOnlyInputIsRefused() throws {
+        let dir = try Self.scratch()
+        let mac = try Self.write(Array("first\rsecond\rthird\r".utf8), "mac.txt", in: dir)
+        let error = LineIOError.carriageReturnLineEndings(path: mac, byteOffset: 5)
+        for blockSize in [1 << 20, 3] {
+            #expect(throws: error) {
+                try LinePipeline(configuration: .init(threads: 1, blockSize: blockSize)).run(inputPath: mac, outputPath: dir.appendingPathComponent("o").path) { CopyTransform() }
+            }
+        }
+        #expect(throws: error) {
+            try LinePipeline(configuration: .init(threads: 1, blockSize: 4, maxLineBytes: 8)).run(inputPath: mac, outputPath: nil) { CopyTransform() }
+        }
+        #expect(error.description == "\(mac): carriage return at byte offset 5 but no line feed in the input: its lines end in CR only "
+                + "(classic Mac), which would all be read as one line; convert them first, e.g. tr '\\r' '\\n' < in > out")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+        for (text, expected) in [("one line\r", "one line\r\n"), ("a\r\nb\r\n", "a\r\nb\r\n"), ("a\rb\nc\n", "a\rb\nc\n")] {
+            let input = try Self.write(Array(text.utf8), "ok.txt", in: dir)
+            let output = dir.appendingPathComponent("ok.out").path
+            try LinePipeline(configuration: .init(threads: 1)).run(inputPath: input, outputPath: output) { CopyTransform() }
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == expected, "\(text.debugDescription)")
+        }
+    }
 }

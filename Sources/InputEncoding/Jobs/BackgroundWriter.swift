@@ -3,7 +3,7 @@
 /// bounds memory.
 final class BackgroundWriter: @unchecked Sendable {
     // @unchecked: `writer` is used by one work item at a time (`InFlight` runs them one after another and
-    // `finish`/`discard` wait for the last one first).
+    // `finish`/`discard` wait for the last one first); the methods are called from one thread, the job's driver.
     private var writer: any ExampleWriter
     private let inFlight = InFlight<Void>(label: "bertkit.encode.writer")
 

@@ -6,7 +6,8 @@ import Dispatch
 /// batch k while batch k+1 is read; write batch k while batch k+1 is encoded) are built from it.
 final class InFlight<Value>: @unchecked Sendable {
     // @unchecked: `outcome` is written only by the work item and read only after `group.wait()` returns,
-    // which orders the two; nothing else is shared.
+    // which orders the two; nothing else is shared. `start` and `wait` are called from one thread (the job's
+    // driver), so two work items never overlap.
     private let queue: DispatchQueue
     private let group = DispatchGroup()
     private var outcome: Result<Value, Error>?
@@ -18,6 +19,7 @@ final class InFlight<Value>: @unchecked Sendable {
     @discardableResult
     func start(_ work: @escaping @Sendable () throws -> Value) throws -> Value? {
         let finished = try wait()
+        // The work item writes only `outcome`, which nothing reads before `group.wait()` (see the class).
         let box = UnsafeSendable(self)
         queue.async(group: group) { box.value.outcome = Result { try work() } }
         return finished

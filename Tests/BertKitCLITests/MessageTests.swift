@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The unclear or silent outcomes issue 13 lists, each now a message that says what is wrong and what to do
+/// (asserted whole), or correct output. Committed fixtures only.
+@Suite struct MessageTests {
+    static let vocab = TestRepository.path("Fixtures/tokenization/mini/vocab.txt")
+
+    /// A tokenizer.json holding the mini vocabulary, with `unk` as its unknown token and `extra` appended.
+    static func tokenizerJSON(named name: String, unk: String = "[UNK]", extra: [String] = []) throws -> String {
+        let tokens = try String(contentsOfFile: vocab, encoding: .utf8).split(separator: "\n").map(String.init) + extra
+        let table = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($1, $0) })
+        let json = ["model": ["type": "WordPiece", "unk_token": unk, "vocab": table] as [String: Any]]
+        let path = try CLI.scratch().appendingPathComponent(name).path
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// `tokenizer.JSON` and an extension-less copy used to be read as vocab.txt ("has no unknown token").
+    @Test(arguments: ["tokenizer.JSON", "tokenizer"])
+    func tokenizerJSONIsRecognizedWithoutItsLowercaseExtension(name: String) throws {
+        let path = try Self.tokenizerJSON(named: name)
+        let input = Data("The quick brown fox, unaffable.\n".utf8)
+        let reference = try CLI.run(["tokenize", "--vocab", Self.vocab, "--quiet"], stdin: input)
+        let r = try CLI.run(["tokenize", "--vocab", path, "--quiet"], stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text == reference.text && reference.text.split(separator: " ").count > 5)
+    }
+
+    /// A closed standard input used to read as empty input and a closed standard output lost the output, both
+    /// with success (before that: "Invalid argument").
+    @Test(arguments: [
+        ("<&-", "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
+        (">&-", "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+    ])
+    func closedStandardStreamsAreRefused(redirect: String, message: String) throws {
+        let r = try CLI.run(["tokenize", "--vocab", Self.vocab], redirect: redirect)
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
+    }
+
+    /// Classic Mac line endings used to merge every record into one output line without a word.
+    @Test func carriageReturnOnlyInputIsAnError() throws {
+        let r = try CLI.run(["tokenize", "--vocab", Self.vocab, "--quiet"], stdin: Data("first\rsecond\rthird\r".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: <stdin>: carriage return at byte offset 5 but no line feed in the input: its lines end in CR only "
+                + "(classic Mac), which would all be read as one line; convert them first, e.g. tr '\\r' '\\n' < in > out\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    /// An unknown token holding a line break used to add output lines under --tokens (misaligning every line
+    /// after the first unknown word); ids are still fine.
+    @Test func unknownTokenWithALineBreakIsRefusedUnderTokens() throws {
+        let path = try Self.tokenizerJSON(named: "tokenizer.json", unk: "[U\nNK]", extra: ["[U\nNK]"])
+        let r = try CLI.run(["tokenize", "--vocab", path, "--tokens", "--quiet"], stdin: Data("☃ fox\nthe\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: vocabulary '\(path)' has the token \"[U\\nNK]\" with a line break in it, which --tokens would "
+                + "write as two output lines; drop --tokens to write ids, or fix the token\n")
+        let ids = try CLI.run(["tokenize", "--vocab", path, "--quiet"], stdin: Data("☃ fox\nthe\n".utf8))
+        #expect(ids.status == 0 && ids.text.split(separator: "\n").count == 2)
+    }
+
+    /// decode of a token holding a line break used to write two lines for one.
+    @Test func decodedLineBreakIsRefused() throws {
+        let path = try Self.tokenizerJSON(named: "tokenizer.json", extra: ["x\ny"])
+        let count = try String(contentsOfFile: Self.vocab, encoding: .utf8).split(separator: "\n").count
+        let r = try CLI.run(["decode", "--vocab", path, "--quiet"], stdin: Data("\(count)\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: <stdin>:1 (byte offset 0): id \(count) is the token \"x\\ny\", whose line break would split this output line in two\n")
+    }
+
+    /// `--vocab /dev/null` used to say "You don't have permission".
+    @Test func devNullVocabularyIsEmpty() throws {
+        let r = try CLI.run(["tokenize", "--vocab", "/dev/null"], stdin: Data("x\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: vocabulary '/dev/null' is empty; expected one token per line\n")
+    }
+}
