@@ -196,6 +196,10 @@ struct FinetuneCommand: ParsableCommand {
 
     /// Refuses an output folder that holds another run unless --resume.
     func checkOutputFolder() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--output \(output) is a file; give a folder (it receives the model, metrics.jsonl, report.html and checkpoints)")
+        }
         let checkpoints = output + "/checkpoints"
         let exists = FileManager.default.fileExists(atPath: checkpoints)
         if exists && !resume {

@@ -103,6 +103,10 @@ import Testing
         let unknown = try Self.finetune(dir, ["--eval", eval.path, "--output", dir.appendingPathComponent("o1").path])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("\(eval.path):3: label 'maybe' does not occur in the training data (labels: 'neg', 'pos')"))
+        let file = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let notAFolder = try Self.finetune(dir, ["--output", file.path])
+        #expect(notAFolder.stderr.contains("--output \(file.path) is a file; give a folder"))
         let big = try Self.finetune(dir, ["--batch-size", "64", "--output", dir.appendingPathComponent("o2").path])
         #expect(big.stderr.contains("--batch-size 64 is larger than the 10 training examples of"))
         // A row without its text column: an error naming file and line, or a counted skip when asked.
