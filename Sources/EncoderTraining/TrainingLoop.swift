@@ -110,7 +110,7 @@ public final class TrainingLoop {
                                               examplesPerSecond: Double(examplesSeen) / max(elapsed, 1e-9))
                 try log?.append(.train(step))
                 onEvent?(.update(step, totalUpdates: totalUpdates, elapsed: elapsed))
-                if let kill = killAfterUpdate, state.update == kill { kill_self() }
+                if let kill = killAfterUpdate, state.update == kill { killSelf() }
                 let epoch = state.epoch, endOfEpoch = state.microBatch >= microBatchesPerEpoch
                 if endOfEpoch { state.epoch += 1; state.microBatch = 0 }
                 if endOfEpoch || configuration.evalEvery.map({ state.update % $0 == 0 }) == true { try evaluate(epoch: epoch) }
@@ -206,6 +206,6 @@ public struct TrainingSummary: Sendable, Equatable {
     public var bestModelDirectory: String?
 }
 
-private func kill_self() {
+private func killSelf() {
     kill(getpid(), SIGKILL)
 }
