@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "WordPiece", dependencies: ["TextNormalization", "LineIO", "BertKitSupport"]),
         // BERT encoder forward/backward on OpenBLAS, safetensors, config.json; BLAS.swift is its only BLAS caller.
         .target(
-            name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport", "InputEncoding", "EncoderTraining"],
+            name: "NativeEncoder", dependencies: ["COpenBLAS", "CEncoderKernels", "BertKitSupport", "WordPiece", "InputEncoding", "EncoderTraining"],
             exclude: ["README.md"]),
         // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
         // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).

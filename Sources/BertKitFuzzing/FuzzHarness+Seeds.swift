@@ -30,6 +30,10 @@ extension FuzzHarness {
                            0x49, 0xad, 0x28, 0xe1, 0x4a, 0xd4, 0x49, 0xe2, 0x02, 0x00, 0xf6, 0x28, 0x28, 0x25, 0x0f, 0x00, 0x00, 0x00]]
         case .lines:
             texts = ["\u{0}Hello world\n\nكتاب\r\nlast line without newline", "\u{3}a\rb\rc\n"]
+        case .folder:
+            // Settings, then NUL-separated entries whose first byte is class (low bits), `.text` (8), folder (16).
+            texts = ["\u{0}\u{1}A good film.\n\u{0}\u{0}\u{FEFF}Bad.\r\n\u{0}\u{3}کتاب خوب\u{0}\u{9}not read\u{0}\u{11}\u{0}\u{4}hidden\u{0}\u{5}root",
+                     "\u{6}\u{1}way too long for sixteen bytes\u{0}\u{2}\u{FF}"]
         }
         return texts.map { Array($0.utf8) }
     }
@@ -48,6 +52,7 @@ extension FuzzHarness {
         case .csv, .tsv: ["\"", ",", "\t", "\n", "\r", "\r\n", "\"\"", "label", "text", "\u{FEFF}"]
         case .jsonl: ["{", "}", "[", "]", ":", ",", "\"", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "\"text\"", "\"label\"", "\n", "null", "1e400"]
         case .gzip: ["\u{1f}\u{8b}\u{8}", "\u{0}", "\u{FF}"]
+        case .folder: ["\u{0}", "\u{1}", "\u{3}", "\u{8}", "\u{10}", "\u{FEFF}", "\r\n", "\u{FF}"]
         }
     }
 

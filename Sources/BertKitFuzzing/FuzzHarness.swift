@@ -38,6 +38,9 @@ package enum FuzzHarness: String, CaseIterable, Sendable {
     case gzip
     /// `LinePipeline` (the CLI's tokenize/normalize engine) over a text file: one output line per input line.
     case lines
+    /// `DatasetReader` on an IMDB-style class folder (`DIR/<class>/*.txt`) built from the input: NUL-separated
+    /// entries, each a file (or a stray folder) whose first byte picks its class folder and name.
+    case folder
 
     /// Feeds one input to the target and returns whether it was accepted (loaded or read to the end without
     /// an error), so tests can check that seeds reach past the parser. Scratch files live in `scratch`.
@@ -57,6 +60,7 @@ package enum FuzzHarness: String, CaseIterable, Sendable {
         case .jsonl: return Self.dataset(settings: settings, scratch.file("fuzz.jsonl", bytes: body))
         case .gzip: return Self.dataset(settings: settings, scratch.file("fuzz.csv.gz", bytes: body))
         case .lines: return Self.lines(body, settings: settings, scratch)
+        case .folder: return Self.folder(body, settings: settings, scratch)
         }
     }
 
@@ -168,6 +172,64 @@ package enum FuzzHarness: String, CaseIterable, Sendable {
         let newlines = bytes.count(where: { $0 == 0x0A })
         let expected = newlines + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
         precondition(written.count(where: { $0 == 0x0A }) == expected, "output line count differs from the input's")
+        return true
+    }
+
+    /// Class folders as the fuzzer builds them: names with a space, non-ASCII letters, a hidden folder (left
+    /// out by the reader) and the root itself (its files belong to no class and are left out too).
+    private static let folderClasses = ["neg", "pos", "x y", "\u{646}\u{638}\u{631}", ".hidden", ""]
+
+    private static func folder(_ bytes: UnsafeBufferPointer<UInt8>, settings: UInt8, _ scratch: ScratchDirectory) -> Bool {
+        let root = scratch.path("folder")
+        try? FileManager.default.removeItem(atPath: root)
+        // Each entry: its first byte picks the class (low 3 bits), a `.txt` name or not (bit 3), a file or a
+        // folder named like one (bit 4); the rest is the file's content. At most 16 entries.
+        var expected: [(label: String, name: String, content: ArraySlice<UInt8>)] = []
+        for (k, entry) in bytes.split(separator: 0, omittingEmptySubsequences: false).prefix(16).enumerated() {
+            let choice = entry.first ?? 0
+            let label = folderClasses[Int(choice & 7) % folderClasses.count]
+            let directory = label.isEmpty ? root : root + "/" + label
+            let name = "f\(k)" + (choice & 8 == 0 ? ".txt" : ".text")
+            guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else {
+                preconditionFailure("cannot create the scratch folder \(directory)")
+            }
+            if choice & 16 != 0 {
+                _ = try? FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
+                continue
+            }
+            let content = Array(entry.dropFirst())
+            guard FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(content)) else {
+                preconditionFailure("cannot write the scratch file \(directory)/\(name)")
+            }
+            if !label.isEmpty && !label.hasPrefix(".") && name.hasSuffix(".txt") { expected.append((label, name, content[...])) }
+        }
+        // The reader's order: classes, then files, in byte order of their names.
+        expected.sort { ($0.label.utf8.lexicographicallyPrecedes($1.label.utf8)) || ($0.label == $1.label && $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)) }
+        let configuration = DatasetReader.Configuration(
+            path: root, format: .folder, skipBadRows: settings & 2 != 0, maxRecordBytes: settings & 4 == 0 ? 64 << 20 : 16)
+        guard var reader = try? DatasetReader(configuration: configuration) else {
+            precondition(expected.isEmpty, "class folders with \(expected.count) files refused")
+            return false
+        }
+        var records: [DatasetRecord] = []
+        do {
+            while let record = try reader.next() { records.append(record) }
+        } catch {
+            return false
+        }
+        precondition(records.count + reader.skippedRows == expected.count,
+                     "\(records.count) records and \(reader.skippedRows) skips from \(expected.count) files")
+        // Each record is its file's whole text (a BOM dropped), labelled by its folder, in order.
+        var next = 0
+        for record in records {
+            while next < expected.count && !record.path.hasSuffix("/" + expected[next].label + "/" + expected[next].name) { next += 1 }
+            precondition(next < expected.count, "record from \(record.path) out of order or unknown")
+            let file = expected[next]
+            precondition(record.label == file.label, "label \(record.label ?? "nil") for a file in \(file.label)")
+            let body = file.content.starts(with: [0xEF, 0xBB, 0xBF]) ? file.content.dropFirst(3) : file.content
+            precondition(Array(record.text.utf8) == Array(body), "text of \(file.name) differs from the file")
+            next += 1
+        }
         return true
     }
 

@@ -161,13 +161,8 @@ extension Tokenizer {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw EncodingError.invalidTokenizerFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw EncodingError.invalidTokenizerFile(path: path, reason: "is \(JSONValue.syntaxProblem(error, byteCount: data.count))")
+        do { return try JSONValue.parseObject(data) } catch {
+            throw EncodingError.invalidTokenizerFile(path: path, reason: "is \(error.reason)")
         }
-        guard let object = root as? [String: Any] else {
-            throw EncodingError.invalidTokenizerFile(path: path, reason: "is not a JSON object")
-        }
-        return object
     }
 }

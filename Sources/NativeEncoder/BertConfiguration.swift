@@ -1,4 +1,5 @@
 import Foundation
+import WordPiece
 
 /// The BERT hyper-parameters the encoder needs, read from a Hugging Face `config.json`.
 public struct BertConfiguration: Sendable, Equatable {
@@ -67,8 +68,9 @@ public struct BertConfiguration: Sendable, Equatable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw NativeEncoderError.unreadableFile(path: path, reason: error.localizedDescription)
         }
-        guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw NativeEncoderError.invalidConfiguration(path: path, reason: "not a JSON object")
+        let json: [String: Any]
+        do { json = try JSONValue.parseObject(data) } catch {
+            throw NativeEncoderError.invalidConfiguration(path: path, reason: error.reason)
         }
         func int(_ key: String, default value: Int? = nil) throws -> Int {
             if let n = json[key] as? NSNumber, let i = Int(exactly: n.doubleValue), i > 0 { return i }

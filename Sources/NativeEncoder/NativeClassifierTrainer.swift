@@ -1,6 +1,7 @@
 import BertKitSupport
 import EncoderTraining
 import Foundation
+import WordPiece
 
 /// The native `EncoderTrainer`: a `BertEncoder` with Hugging Face's `BertForSequenceClassification` head (pooler
 /// output -> dropout -> linear `[labelCount, hidden]`), cross-entropy or binary cross-entropy, gradient
@@ -235,8 +236,9 @@ struct HeadSettings {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw NativeEncoderError.unreadableFile(path: path, reason: error.localizedDescription)
         }
-        guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw NativeEncoderError.invalidConfiguration(path: path, reason: "not a JSON object")
+        let json: [String: Any]
+        do { json = try JSONValue.parseObject(data) } catch {
+            throw NativeEncoderError.invalidConfiguration(path: path, reason: error.reason)
         }
         self.json = json
         classifierDropout = encoder.hiddenDropout

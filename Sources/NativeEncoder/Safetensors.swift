@@ -1,4 +1,5 @@
 import Foundation
+import WordPiece
 
 /// A read-only view of a safetensors file (https://github.com/huggingface/safetensors, format spec in its
 /// README): an 8-byte little-endian header length, a JSON header, then raw little-endian tensor bytes.
@@ -83,8 +84,10 @@ public struct SafetensorsFile: Sendable {
         }
         let start = data.startIndex + 8
         let header = data[start..<(start + Int(headerLength))]
-        guard let object = (try? JSONSerialization.jsonObject(with: header)) as? [String: Any] else {
-            throw bad("header is not a JSON object")
+        let object: [String: Any]
+        do { object = try JSONValue.parseObject(Data(header)) } catch {
+            // Positions count from the header's first byte, which is byte 8 of the file.
+            throw bad("its JSON header (\(header.count) bytes starting at byte 8 of the file) is \(error.reason)")
         }
         let dataSize = data.count - 8 - Int(headerLength)
         var tensors: [String: TensorInfo] = [:]

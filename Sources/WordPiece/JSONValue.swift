@@ -30,16 +30,43 @@ package enum JSONValue {
         }
     }
 
-    /// What is wrong with a file `JSONSerialization` refused, for a message: the parser's own description,
-    /// and for a file that ends too early, the byte offset it ends at.
-    package static func syntaxProblem(_ error: any Error, byteCount: Int) -> String {
+    /// What is wrong with a file `JSONSerialization` refused, for a message: the parser's own description with
+    /// its position as a byte offset, line and column of `data` (Foundation says "around character N", N
+    /// counting bytes), and for a file that ends too early, the byte offset it ends at.
+    package static func syntaxProblem(_ error: any Error, data: Data) -> String {
         let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
         if detail.hasPrefix("Unexpected end of file") {
-            return "not valid JSON: the text ends at byte \(byteCount) before the JSON value is complete "
+            return "not valid JSON: the text ends at byte \(data.count) before the JSON value is complete "
                 + "(a truncated file, or an unclosed string, bracket or literal)"
         }
         var text = detail.hasSuffix(".") ? String(detail.dropLast()) : detail
         if let first = text.first { text = first.lowercased() + text.dropFirst() }
+        let marker = " around character "
+        if let range = text.range(of: marker, options: .backwards), let offset = Int(text[range.upperBound...]),
+            offset >= 0, offset <= data.count {
+            var line = 1, lineStart = 0
+            for (i, byte) in data.prefix(offset).enumerated() where byte == 0x0A { line += 1; lineStart = i + 1 }
+            text = text[..<range.lowerBound] + " at byte \(offset) (line \(line), column \(offset - lineStart + 1))"
+        }
         return "not valid JSON: \(text)"
+    }
+
+    /// Why `data` is not a JSON object, as `parseObject` reports it.
+    package struct NotAnObject: Error, Sendable {
+        /// "not valid JSON: ..." with the position, or what the top-level value is instead of an object.
+        package let reason: String
+    }
+
+    /// Parses `data` as a JSON object (a config.json, a safetensors header, a state file), or says precisely why
+    /// it is not one: a syntax error with its byte offset, line and column, or the kind of value found instead.
+    package static func parseObject(_ data: Data) throws(NotAnObject) -> [String: Any] {
+        let root: Any
+        do { root = try JSONSerialization.jsonObject(with: data) } catch {
+            throw NotAnObject(reason: syntaxProblem(error, data: data))
+        }
+        guard let object = root as? [String: Any] else {
+            throw NotAnObject(reason: "not a JSON object but \(describe(root))")
+        }
+        return object
     }
 }

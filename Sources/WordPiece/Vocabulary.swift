@@ -127,7 +127,7 @@ extension Vocabulary {
         func fail(_ reason: String) -> VocabularyError { .invalidTokenizerJSON(path: path, reason: reason) }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw fail(JSONValue.syntaxProblem(error, byteCount: data.count))
+            throw fail(JSONValue.syntaxProblem(error, data: data))
         }
         guard let object = root as? [String: Any], let model = object["model"] as? [String: Any] else {
             throw fail("no \"model\" object")

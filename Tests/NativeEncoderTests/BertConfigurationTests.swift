@@ -35,6 +35,21 @@ import Testing
         }
     }
 
+    /// A config.json that is not a JSON object says where the syntax breaks or what the value is.
+    @Test(arguments: [
+        ("{\n  \"hidden_size\": 32,\n  \"vocab_size\": 3O522\n}", "not valid JSON: invalid value at byte 40 (line 3, column 18)"),
+        ("{\"hidden_size\": 3", "not valid JSON: the text ends at byte 17 before the JSON value is complete (a truncated file, or an unclosed string, bracket or literal)"),
+        ("[]", "not a JSON object but an array"),
+    ])
+    func syntaxErrorsSayWhere(text: String, reason: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: NativeEncoderError.invalidConfiguration(path: path, reason: reason)) {
+            try BertConfiguration(contentsOf: path)
+        }
+    }
+
     @Test func sizesBeyondTheCheckpointAreRefusedBeforeAllocating() throws {
         let dir = try Self.folder(replacing: "\"intermediate_size\": 64", with: "\"intermediate_size\": 1000000000")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -58,6 +58,18 @@ import Testing
         } catch { Issue.record("unexpected \(error)") }
     }
 
+    /// A header that is not JSON says where, counting from the header's first byte (byte 8 of the file).
+    @Test(arguments: [
+        ("{\"t\":\n x}", "its JSON header (9 bytes starting at byte 8 of the file) is not valid JSON: invalid value at byte 7 (line 2, column 2)"),
+        ("{\"t\": {\"dtype\"", "its JSON header (14 bytes starting at byte 8 of the file) is not valid JSON: the text ends at byte 14 before the JSON value is complete (a truncated file, or an unclosed string, bracket or literal)"),
+        ("[1,2]", "its JSON header (5 bytes starting at byte 8 of the file) is not a JSON object but an array"),
+    ])
+    func headerSyntaxErrorsSayWhere(header: String, reason: String) {
+        #expect(throws: NativeEncoderError.invalidSafetensors(path: "x.safetensors", tensor: nil, reason: reason)) {
+            try SafetensorsFile(data: Self.file(header, dataBytes: 0), path: "x.safetensors")
+        }
+    }
+
     @Test func rejectsLengthsBeyondTheFileAndUnknownDTypes() {
         #expect(throws: NativeEncoderError.self) {
             try SafetensorsFile(data: Self.file("{}", dataBytes: 0, declaredLength: 1 << 40), path: "x")

@@ -79,7 +79,7 @@ import Testing
             try Vocabulary(tokenizerJSON: truncated)
         }
         let deep = try VocabularyTests.temporaryFile(Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8), name: "tokenizer.json")
-        #expect(throws: VocabularyError.invalidTokenizerJSON(path: deep, reason: "not valid JSON: too many nested arrays or dictionaries around character 513")) {
+        #expect(throws: VocabularyError.invalidTokenizerJSON(path: deep, reason: "not valid JSON: too many nested arrays or dictionaries at byte 513 (line 1, column 514)")) {
             try Vocabulary(tokenizerJSON: deep)
         }
     }
