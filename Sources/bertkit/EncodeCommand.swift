@@ -76,6 +76,7 @@ struct EncodeCommand: ParsableCommand {
     func validate() throws {
         try persian.validate(profile: normalize, flag: "--normalize")
         try validateThreads(threads)
+        try refuseClosedStandardStreams(inputs: [input], outputs: [output])
         guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
         guard stride >= 0 else { throw ValidationError("--stride must not be negative") }
         if let padToMultipleOf, padToMultipleOf < 1 { throw ValidationError("--pad-to-multiple-of must be at least 1") }

@@ -84,6 +84,7 @@ struct PretrainingDataCommand: ParsableCommand {
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input.isEmpty { throw ValidationError("--input needs at least one file or folder") }
+        try refuseClosedStandardStreams(inputs: input, outputs: output.split(separator: ",").map(String.init))
         if output.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
             throw ValidationError("--output has an empty path; give FILE or FILE1,FILE2,...")
         }

@@ -55,12 +55,18 @@ struct LineIOOptions: ParsableArguments {
     /// Refuses a standard stream the process was started with closed (`<&-`, `>&-`) when it is the input or
     /// the output: reading it would see an empty input, and writing it would lose the output silently.
     func validate() throws {
-        if input == nil || input == "-", closedStandardDescriptors.contains(0) {
-            throw ValidationError("standard input is closed; give --input FILE or redirect a file into bertkit")
-        }
-        if output == nil || output == "-", closedStandardDescriptors.contains(1) {
-            throw ValidationError("standard output is closed, so the output would be lost; give --output FILE or redirect it to a file")
-        }
+        try refuseClosedStandardStreams(inputs: [input ?? "-"], outputs: [output ?? "-"])
+    }
+}
+
+/// Refuses a standard stream the process was started with closed (`<&-`, `>&-`) when one of `inputs` or
+/// `outputs` is "-": reading it would see an empty input, and writing it would lose the output silently.
+func refuseClosedStandardStreams(inputs: [String], outputs: [String]) throws {
+    if inputs.contains("-"), closedStandardDescriptors.contains(0) {
+        throw ValidationError("standard input is closed; give --input FILE or redirect a file into bertkit")
+    }
+    if outputs.contains("-"), closedStandardDescriptors.contains(1) {
+        throw ValidationError("standard output is closed, so the output would be lost; give --output FILE or redirect it to a file")
     }
 }
 

@@ -75,6 +75,7 @@ struct TrainVocabCommand: ParsableCommand {
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input") }
+        try refuseClosedStandardStreams(inputs: input, outputs: [output])
         guard algorithm == "hf" || algorithm == "wordpiece" else {
             throw ValidationError("--algorithm must be hf or wordpiece, not '\(algorithm)'")
         }

@@ -5,6 +5,7 @@ import Testing
 /// (asserted whole), or correct output. Committed fixtures only.
 @Suite struct MessageTests {
     static let vocab = TestRepository.path("Fixtures/tokenization/mini/vocab.txt")
+    static let corpus = TestRepository.path("Fixtures/pretraining/input.txt")
 
     /// A tokenizer.json holding the mini vocabulary, with `unk` as its unknown token and `extra` appended.
     static func tokenizerJSON(named name: String, unk: String = "[UNK]", extra: [String] = []) throws -> String {
@@ -35,6 +36,24 @@ import Testing
     ])
     func closedStandardStreamsAreRefused(redirect: String, message: String) throws {
         let r = try CLI.run(["tokenize", "--vocab", Self.vocab], redirect: redirect)
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
+    }
+
+    /// The same refusal where encode, pretraining-data and train-vocab would read or write a closed stream
+    /// ("-"), checked before any work.
+    @Test(arguments: [
+        (["encode", "--vocab", vocab, "--max-length", "8", "--input", "-", "--input-format", "lines", "--output", "x.jsonl"], "<&-",
+         "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
+        (["encode", "--vocab", vocab, "--max-length", "8", "--input", corpus, "--output", "-"], ">&-",
+         "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        (["pretraining-data", "--vocab", vocab, "--input", corpus, "--output", "-", "--format", "jsonl"], ">&-",
+         "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        (["train-vocab", "--input", corpus, "--vocab-size", "100", "--output", "-"], ">&-",
+         "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+    ])
+    func closedStandardStreamsAreRefusedByEveryCommand(arguments: [String], redirect: String, message: String) throws {
+        let r = try CLI.run(arguments, redirect: redirect)
         #expect(r.status == 64)
         #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
     }
