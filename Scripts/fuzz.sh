@@ -32,7 +32,7 @@ bin="$build/release/bertkit-fuzz"
 if [ $# -gt 0 ]; then harnesses=("$@"); else mapfile -t harnesses < <("$bin" list); fi
 mkdir -p .build/fuzz-logs .build/fuzz-artifacts
 status=0
-printf '%-15s %12s %10s  %s\n' harness executions seconds result
+printf '%-15s %12s %10s %10s  %s\n' harness executions seconds cpu-seconds result
 for harness in "${harnesses[@]}"; do
     corpus=.build/fuzz-corpus/$harness
     seeds=.build/fuzz-seeds/$harness
@@ -41,7 +41,9 @@ for harness in "${harnesses[@]}"; do
     log=.build/fuzz-logs/$harness.log
     # Leak checking is off: the Swift runtime's metadata caches and Foundation's singletons live until exit.
     # -max_len 16 KiB: loaders see files of many lines; -timeout 10 s: a slow input is reported as a hang.
-    if ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 nice -n 15 "$bin" libfuzzer "$harness" \
+    # CPU seconds (user + system) beside the wall-clock budget: on a shared machine they say how much fuzzing
+    # the time bought.
+    if ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 /usr/bin/time -f "%U %S" -o "$log.cpu" nice -n 15 "$bin" libfuzzer "$harness" \
         -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix=".build/fuzz-artifacts/$harness-" \
         "$corpus" "$seeds" "Fixtures/fuzz/$harness" >"$log" 2>&1; then
@@ -51,6 +53,7 @@ for harness in "${harnesses[@]}"; do
         status=1
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    printf '%-15s %12s %10s  %s\n' "$harness" "${runs:-?}" "$seconds" "$result"
+    cpu=$(tail -1 "$log.cpu" 2>/dev/null | awk '{ printf "%.0f", $1 + $2 }')
+    printf '%-15s %12s %10s %10s  %s\n' "$harness" "${runs:-?}" "$seconds" "${cpu:-?}" "$result"
 done
 exit $status
