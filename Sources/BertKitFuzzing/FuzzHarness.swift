@@ -198,9 +198,7 @@ package enum FuzzHarness: String, CaseIterable, Sendable {
                 continue
             }
             let content = Array(entry.dropFirst())
-            guard FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(content)) else {
-                preconditionFailure("cannot write the scratch file \(directory)/\(name)")
-            }
+            content.withUnsafeBufferPointer { ScratchDirectory.store($0, at: directory + "/" + name) }
             if !label.isEmpty && !label.hasPrefix(".") && name.hasSuffix(".txt") { expected.append((label, name, content[...])) }
         }
         // The reader's order: classes, then files, in byte order of their names.
