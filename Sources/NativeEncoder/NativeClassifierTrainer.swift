@@ -35,6 +35,8 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     public let optimizerConfiguration: OptimizerConfiguration
     /// Whether dropout is applied while training (false: deterministic forward passes, for parity tests).
     public let dropout: Bool
+    /// Whether `accumulateGradients` runs a batch as groups of sequences of similar length (default true).
+    public let groupsByLength: Bool
     /// Whether the head came from model.safetensors (true) or was initialized (false).
     public let headWasLoaded: Bool
     /// Dropout rate in front of the head.
@@ -58,7 +60,7 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// - Throws: `NativeEncoderError.missingPooler` when the checkpoint has no pooler; `.invalidTrainingInput`
     ///   for a task the head cannot represent; the encoder's loading errors, naming the file and tensor.
     public init(modelDirectory: String, task: ClassificationTask, optimizer: OptimizerConfiguration, threads: Int,
-                dropout: Bool = true, initSeed: UInt64 = 42) throws {
+                dropout: Bool = true, initSeed: UInt64 = 42, groupsByLength: Bool = true) throws {
         try Self.validate(task)
         let weightsPath = modelDirectory + "/model.safetensors"
         let file = try SafetensorsFile(contentsOf: weightsPath)
@@ -82,6 +84,7 @@ public final class NativeClassifierTrainer: EncoderTrainer {
         self.task = task
         self.optimizerConfiguration = optimizer
         self.dropout = dropout
+        self.groupsByLength = groupsByLength
         self.headWasLoaded = loaded
         self.headDropout = config.classifierDropout
         self.modelDirectory = modelDirectory
@@ -125,10 +128,31 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// loss (unscaled): cross-entropy (single-label) or binary cross-entropy with logits (multi-label), with the
     /// task's class weights. Dropout (unless `dropout` is false) uses masks derived from `dropoutSeed`.
     /// - Throws: `NativeEncoderError.invalidBatch` or `.invalidTrainingInput` for a batch that does not fit.
+    ///
+    /// With `groupsByLength` (the default) a batch of sequences of mixed lengths runs as a few groups of similar
+    /// length, each padded only to its own longest (`lengthGroups`), whose gradients add up to the whole batch's
+    /// (each group's loss weighted by its share of the batch's loss normalizer); the result equals the ungrouped
+    /// pass up to rounding, with dropout masks drawn per group from `dropoutSeed`.
     public func accumulateGradients(for batch: TrainingBatch, lossScale: Float, dropoutSeed: UInt64) throws -> Double {
         guard lossScale.isFinite else { throw NativeEncoderError.invalidTrainingInput(reason: "loss scale \(lossScale) is not finite") }
-        let input = try encoderBatch(batch)
+        _ = try encoderBatch(batch)
         try checkTargets(batch)
+        guard groupsByLength, let plan = lossGroups(batch) else {
+            return try accumulateGroup(batch, lossScale: lossScale, dropoutSeed: dropoutSeed)
+        }
+        var loss = 0.0
+        for (g, group) in plan.enumerated() where group.share > 0 {
+            var mixer = SplitMix64(seed: dropoutSeed &+ UInt64(g) &* 0x9E37_79B9_7F4A_7C15)
+            let seed = g == 0 ? dropoutSeed : mixer.next()
+            let part = Self.subset(batch, group.members, length: group.length)
+            loss += group.share * (try accumulateGroup(part, lossScale: lossScale * Float(group.share), dropoutSeed: seed))
+        }
+        return loss
+    }
+
+    /// One forward and backward pass over `batch` as it is, its gradients added to the buffers.
+    private func accumulateGroup(_ batch: TrainingBatch, lossScale: Float, dropoutSeed: UInt64) throws -> Double {
+        let input = try encoderBatch(batch)
         try encoder.forward(input, training: dropout, dropoutSeed: dropoutSeed, pooledOnly: true)
         let pooled = encoder.pooledOutput()
         let rate = dropout ? headDropout : 0, siteSeed = encoder.seed(site: Self.headDropoutSite)

@@ -1,0 +1,67 @@
+import BertKitSupport
+import EncoderTraining
+import Testing
+@testable import NativeEncoder
+
+/// Length grouping in `NativeClassifierTrainer.accumulateGradients`: where the cost model splits a batch, and that
+/// the grouped gradients and loss equal the whole batch's (each group weighted by its share of the loss
+/// normalizer: sequences, or class weights of the targets), for plain and weighted cross-entropy and multi-label BCE.
+@Suite struct LengthGroupTests {
+    @Test func groupsFormWhereTheyPay() {
+        let split = NativeClassifierTrainer.lengthGroups(extents: [3, 60, 4, 61, 2, 59], hiddenSize: 32)
+        #expect(split == [[0, 2, 4], [1, 3, 5]])
+        // Similar lengths: the saving is below a group's fixed cost.
+        #expect(NativeClassifierTrainer.lengthGroups(extents: [20, 22, 21, 20, 23, 22, 20, 21], hiddenSize: 384).count == 1)
+        #expect(NativeClassifierTrainer.lengthGroups(extents: [7], hiddenSize: 384) == [[0]])
+        // Rotten Tomatoes-like lengths in a batch of 32: a few groups, every sequence in exactly one.
+        var rng = SplitMix64(seed: 3)
+        let extents = (0..<32).map { _ in 8 + Int(rng.next() % 60) }
+        let groups = NativeClassifierTrainer.lengthGroups(extents: extents, hiddenSize: 384)
+        #expect((2...6).contains(groups.count), "\(groups)")
+        #expect(groups.flatMap { $0 }.sorted() == Array(0..<32))
+        for (shorter, longer) in zip(groups, groups.dropFirst()) {
+            #expect(shorter.map { extents[$0] }.max()! <= longer.map { extents[$0] }.min()!)
+        }
+    }
+
+    /// Six sequences of extents 3 to 61 (right-padded to 64, one with padding inside), random ids.
+    static func batch(targets: ClassificationTargets) -> TrainingBatch {
+        let s = 64, extents = [3, 60, 4, 61, 2, 59]
+        var rng = SplitMix64(seed: 11)
+        var ids: [Int32] = [], types: [Int32] = [], mask: [Int32] = []
+        for (row, extent) in extents.enumerated() {
+            for position in 0..<s {
+                let real = position < extent && !(row == 1 && position == 30)
+                ids.append(real ? Int32(1 + rng.next() % 90) : 0)
+                types.append(real && position > extent / 2 ? 1 : 0)
+                mask.append(real ? 1 : 0)
+            }
+        }
+        return TrainingBatch(batchSize: 6, sequenceLength: s, tokenIDs: ids, tokenTypeIDs: types, attentionMask: mask, targets: targets)
+    }
+
+    @Test(arguments: [(nil, false), ([1, 3, 0.5], false), (nil, true), ([2, 0.5, 1], true)] as [([Float]?, Bool)])
+    func groupedGradientsEqualTheWholeBatch(weights: [Float]?, multiLabel: Bool) throws {
+        let task = ClassificationTask(labels: ["a", "b", "c"], multiLabel: multiLabel, classWeights: weights)
+        let targets: ClassificationTargets = multiLabel
+            ? .multiHot([1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0])
+            : .classes([0, 1, 2, 1, 1, 0])
+        let batch = Self.batch(targets: targets)
+        func trainer(grouped: Bool) throws -> NativeClassifierTrainer {
+            try NativeClassifierTrainer(modelDirectory: ClassifierTrainerTests.initial, task: task,
+                                        optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3), threads: 2,
+                                        dropout: false, groupsByLength: grouped)
+        }
+        let whole = try trainer(grouped: false), grouped = try trainer(grouped: true)
+        #expect(grouped.lossGroups(batch)?.map(\.members) == [[0, 2, 4], [1, 3, 5]])
+        let a = try whole.accumulateGradients(for: batch, lossScale: 0.5, dropoutSeed: 0)
+        let b = try grouped.accumulateGradients(for: batch, lossScale: 0.5, dropoutSeed: 0)
+        #expect(abs(a - b) <= 1e-6 * abs(a), "loss \(b) grouped vs \(a) whole")
+        for name in whole.parameterNames {
+            let x = try #require(whole.gradient(named: name)), y = try #require(grouped.gradient(named: name))
+            let scale = x.map { abs($0) }.max() ?? 0
+            let error = ClassifierParityTests.maxDifference(x, y)
+            #expect(error <= 1e-5 * scale + 1e-7, "\(name): max diff \(error), scale \(scale)")
+        }
+    }
+}
