@@ -10,7 +10,7 @@ extension BertEncoder {
     public func backward(hiddenGradient: [Float]?, pooledGradient: [Float]?) throws {
         guard let ws = workspace else { throw NativeEncoderError.invalidBatch(reason: "run forward before backward") }
         guard ws.forBackward else {
-            throw NativeEncoderError.invalidBatch(reason: "the last forward pass was inference-only (inferenceOnly is set); it kept nothing to back-propagate")
+            throw NativeEncoderError.invalidBatch(reason: "the last forward pass was inference-only (BertEncoder.Options.inferenceOnly); it kept nothing to back-propagate")
         }
         let h = configuration.hiddenSize, t = ws.batchSize * ws.sequenceLength
         if let g = hiddenGradient, g.count != t * h {
@@ -29,7 +29,7 @@ extension BertEncoder {
             dX.update(repeating: 0, count: t * h)
         }
         backPooler(ws, pooledGradient)
-        let sparse = pooledOnly || (hiddenGradient == nil && sparsePooledBackward)
+        let sparse = pooledOnly || (hiddenGradient == nil && options.sparsePooledBackward)
         for l in (0..<configuration.layerCount).reversed() {
             if sparse && l == configuration.layerCount - 1 { backLastLayerPooledOnly(ws) } else { backLayer(ws, l) }
         }

@@ -13,7 +13,15 @@ extension BertEncoder {
     /// With `pooledOnly`, the last layer is computed for the [CLS] rows only (plus every token's keys and
     /// values): the pooler output is exact, `lastHiddenState()` and `meanPooled` return nothing, and
     /// `backward` accepts only a pooled gradient. For losses on the pooled output (classification).
+    ///
+    /// With `options.inferenceOnly`, the pass keeps nothing for a backward pass (see `Options`).
     public func forward(_ batch: EncoderBatch, training: Bool = false, dropoutSeed: UInt64 = 0, pooledOnly: Bool = false) throws {
+        try forward(batch, training: training, dropoutSeed: dropoutSeed, pooledOnly: pooledOnly, forBackward: !options.inferenceOnly)
+    }
+
+    /// `forward` on the plan asked for: `forBackward` false lays out the inference-only plan whatever the options
+    /// say (the classifier trainer's evaluation passes, between training steps of the same encoder).
+    func forward(_ batch: EncoderBatch, training: Bool, dropoutSeed: UInt64, pooledOnly: Bool, forBackward: Bool) throws {
         // An encoder made with init(configuration:) has not loaded OpenBLAS yet: report a missing library here
         // (NativeEncoderError.blasUnavailable) instead of aborting in the first matrix product.
         try BLAS.load()
@@ -29,14 +37,14 @@ extension BertEncoder {
             throw NativeEncoderError.invalidBatch(reason: "token type \(bad) is outside 0..<\(c.typeVocabularySize)")
         }
         if workspace?.batchSize != batch.batchSize || workspace?.sequenceLength != batch.sequenceLength
-            || workspace?.forBackward != !inferenceOnly {
+            || workspace?.forBackward != forBackward {
             // A plan for the new shape reuses the old arena when it is big enough (batches of varying length,
             // as in `bertkit embed`), else the old one is released before the new one is allocated.
             var old = workspace?.arena
             workspace = nil
             workspace = Workspace(
                 c, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, threads: threads,
-                forBackward: !inferenceOnly, reusing: &old)
+                forBackward: forBackward, reusing: &old)
         }
         guard let ws = workspace else { return }
         stepSeed = dropoutSeed

@@ -6,7 +6,7 @@ extension BertEncoder {
     ///
     /// The checkpoint is checked against config.json before any parameter memory is allocated: a config whose
     /// sizes need more bytes than model.safetensors holds is reported, not allocated.
-    public convenience init(directory: String, threads: Int = 1) throws {
+    public convenience init(directory: String, threads: Int = 1, options: Options = Options()) throws {
         try BLAS.load()  // a clear error here rather than an abort at the first matrix product
         let configPath = directory + "/config.json"
         let config = try BertConfiguration(contentsOf: configPath)
@@ -19,7 +19,7 @@ extension BertEncoder {
                 reason: "its sizes describe \(config.checkedParameterCount ?? 0) parameters (at least \(needed) bytes) but \(file.path) "
                     + "holds \(file.dataByteCount) bytes of tensors; the config and weights do not belong together")
         }
-        self.init(configuration: config, threads: threads)
+        self.init(configuration: config, threads: threads, options: options)
         try load(safetensors: file)
     }
 

@@ -1,8 +1,8 @@
 extension BertEncoder {
-    /// Runs `body`, adding its wall time to `profile[label]` when `profiling` is on.
+    /// Runs `body`, adding its wall time to `profile[label]` when `options.profiling` is on.
     @inline(__always)
     func timed(_ label: String, _ body: () -> Void) {
-        guard profiling else { body(); return }
+        guard options.profiling else { body(); return }
         let start = ContinuousClock.now
         body()
         let d = ContinuousClock.now - start

@@ -36,16 +36,11 @@ public final class BertEncoder {
     var pooledOnly = false
     /// Token ids and types of the last forward pass (the backward scatters embedding gradients by them).
     var currentTokenIDs: [Int32] = [], currentTokenTypes: [Int32] = []
-    /// When true (default), a backward without a hidden-state gradient runs the last layer on the [CLS] rows
-    /// only (`backLastLayerPooledOnly`); false forces the dense path (same results up to rounding).
-    public var sparsePooledBackward = true
-    /// When true, forward passes keep nothing for a backward pass (inference: `bertkit embed`): one set of layer
-    /// buffers serves every layer, a plan about `layerCount` times smaller; `backward` then throws.
-    public var inferenceOnly = false
-    /// When true, forward/backward add the wall time of each phase to `profile` (seconds by phase name).
-    public var profiling = false
-    /// Seconds spent per phase since profiling was switched on.
-    public var profile: [String: Double] = [:]
+    /// How the encoder runs (plan, pooled backward path, profiling), fixed at construction.
+    public let options: Options
+    /// Seconds spent per phase (by phase name) since the encoder was made or `resetProfile()` was called; empty
+    /// unless `options.profiling` is on.
+    public internal(set) var profile: [String: Double] = [:]
     /// Whether the attention kernels may take their AVX-512 clone. Always on: the clone then follows the CPU and
     /// `BERTKIT_KERNELS` (`EncoderKernels`), not the kernels OpenBLAS runs.
     var wideVectors = true
@@ -53,10 +48,11 @@ public final class BertEncoder {
     var touchedWordRows: [Int32] = []
 
     /// Creates an encoder with zero parameters (load or initialize them before use).
-    public init(configuration: BertConfiguration, threads: Int = 1) {
+    public init(configuration: BertConfiguration, threads: Int = 1, options: Options = Options()) {
         self.configuration = configuration
         self.layout = ParameterLayout(configuration)
         self.threads = max(1, threads)
+        self.options = options
         self.parameters = FloatArena(count: layout.count)
         BLAS.setThreads(1)
     }

@@ -59,15 +59,19 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// Loads the encoder and its head from a Hugging Face folder (config.json, model.safetensors).
     /// - Throws: `NativeEncoderError.missingPooler` when the checkpoint has no pooler; `.invalidTrainingInput`
     ///   for a task the head cannot represent; the encoder's loading errors, naming the file and tensor.
+    ///
+    /// `encoderOptions` fix how the encoder runs (default: `BertEncoder.Options()`); with `inferenceOnly`, the trainer
+    /// only predicts (`logits(for:)`) and `accumulateGradients` throws.
     public init(modelDirectory: String, task: ClassificationTask, optimizer: OptimizerConfiguration, threads: Int,
-                dropout: Bool = true, initSeed: UInt64 = 42, groupsByLength: Bool = true) throws {
+                dropout: Bool = true, initSeed: UInt64 = 42, encoderOptions: BertEncoder.Options = BertEncoder.Options(),
+                groupsByLength: Bool = true) throws {
         try Self.validate(task)
         let weightsPath = modelDirectory + "/model.safetensors"
         let file = try SafetensorsFile(contentsOf: weightsPath)
         guard file.tensors["pooler.dense.weight"] != nil || file.tensors["bert.pooler.dense.weight"] != nil else {
             throw NativeEncoderError.missingPooler(path: weightsPath)
         }
-        let encoder = try BertEncoder(directory: modelDirectory, threads: threads)
+        let encoder = try BertEncoder(directory: modelDirectory, threads: threads, options: encoderOptions)
         let config = try HeadSettings(contentsOf: modelDirectory + "/config.json", encoder: encoder.configuration)
         let labels = task.labelCount, h = encoder.configuration.hiddenSize
         let head = FloatArena(count: labels * h + labels)
@@ -108,18 +112,16 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// The encoder's hyper-parameters.
     public var configuration: BertConfiguration { encoder.configuration }
 
-    /// When true, the encoder adds the wall time of each phase to `profile` (as `BertEncoder.profiling`); the added
-    /// pass of gradient accumulation is `accumulation.add`, clipping `gradients.norm` and `gradients.scale`.
-    public var profiling: Bool {
-        get { encoder.profiling }
-        set { encoder.profiling = newValue }
-    }
+    /// How the encoder runs (`BertEncoder.Options`), as given to `init`.
+    public var encoderOptions: BertEncoder.Options { encoder.options }
 
-    /// Seconds spent per phase since profiling was switched on.
-    public var profile: [String: Double] {
-        get { encoder.profile }
-        set { encoder.profile = newValue }
-    }
+    /// Seconds spent per phase when `encoderOptions.profiling` is on (as `BertEncoder.profile`): the encoder's
+    /// phases, and gradient accumulation's added pass `accumulation.add`, clipping's `gradients.norm` and
+    /// `gradients.scale`.
+    public var profile: [String: Double] { encoder.profile }
+
+    /// Forgets the phase times gathered so far (`BertEncoder.resetProfile()`).
+    public func resetProfile() { encoder.resetProfile() }
 
     /// Updates applied so far (restored by `loadState`).
     public var step: Int { optimizer.step }
@@ -135,6 +137,9 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// pass up to rounding, with dropout masks drawn per group from `dropoutSeed`.
     public func accumulateGradients(for batch: TrainingBatch, lossScale: Float, dropoutSeed: UInt64) throws -> Double {
         guard lossScale.isFinite else { throw NativeEncoderError.invalidTrainingInput(reason: "loss scale \(lossScale) is not finite") }
+        guard !encoder.options.inferenceOnly else {
+            throw NativeEncoderError.invalidTrainingInput(reason: "the trainer was made with encoderOptions.inferenceOnly; it predicts but cannot train")
+        }
         _ = try encoderBatch(batch)
         try checkTargets(batch)
         guard groupsByLength, let plan = lossGroups(batch) else {
@@ -207,9 +212,7 @@ public final class NativeClassifierTrainer: EncoderTrainer {
     /// - Throws: `NativeEncoderError.invalidBatch` for a batch the model cannot take.
     public func logits(for batch: TrainingBatch) throws -> [Float] {
         let input = try encoderBatch(batch)
-        encoder.inferenceOnly = true
-        defer { encoder.inferenceOnly = false }
-        try encoder.forward(input, training: false, pooledOnly: true)
+        try encoder.forward(input, training: false, dropoutSeed: 0, pooledOnly: true, forBackward: false)
         return headLogits(encoder.pooledOutput(), batchSize: batch.batchSize)
     }
 

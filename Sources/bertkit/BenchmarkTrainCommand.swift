@@ -41,7 +41,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
 
     func run() throws {
         try blas.applyKernelPolicy()
-        let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
+        let encoder = try BertEncoder(
+            directory: model, threads: blas.workerCount, options: .init(sparsePooledBackward: !denseBackward, profiling: profile))
         blas.printKernelReport(command: "benchmark-train", quiet: false)
         let config = encoder.configuration
         guard maxLength <= config.maxPositions else { throw ValidationError("--max-length exceeds the model's \(config.maxPositions) positions") }
@@ -62,8 +63,6 @@ struct BenchmarkTrainCommand: ParsableCommand {
         settings.weightDecay = 0.01
         let everything = ParameterGroup(name: "all", weightDecay: settings.weightDecay, parameterNames: encoder.layout.entries.map(\.name))
         let optimizer = try AdamW(for: encoder, configuration: settings, groups: [everything])
-        encoder.profiling = profile
-        encoder.sparsePooledBackward = !denseBackward
         var times: [Double] = [], phases: [[Double]] = [[], [], []], loss = 0.0
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         for step in 0...steps {
@@ -75,7 +74,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
             let backwardDone = ContinuousClock.now
             optimizer.update(encoder, learningRate: settings.learningRate)
             let end = ContinuousClock.now
-            if step == 0 { encoder.profile = [:] }  // profile the timed steps only
+            if step == 0 { encoder.resetProfile() }  // profile the timed steps only
             if step > 0 {
                 times.append(seconds(end - start))
                 phases[0].append(seconds(forwardDone - start))

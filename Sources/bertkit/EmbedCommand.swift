@@ -42,8 +42,8 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try blas.applyKernelPolicy()
-        let encoder = try BertEncoder(directory: model, threads: blas.workerCount)
-        encoder.inferenceOnly = true  // forward passes only: one set of layer buffers
+        // Forward passes only: one set of layer buffers.
+        let encoder = try BertEncoder(directory: model, threads: blas.workerCount, options: .init(inferenceOnly: true))
         let config = encoder.configuration
         var tokenizer = try Tokenizer(directory: model)
         guard tokenizer.vocabulary.count == config.vocabularySize else {

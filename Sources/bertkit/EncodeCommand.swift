@@ -47,18 +47,11 @@ struct EncodeCommand: ParsableCommand {
     var returnOffsets = false
     @Flag(help: "Write special_tokens_mask.")
     var returnSpecialTokensMask = false
-    @Option(help: "Text column: a header name or a 0-based index (default: `text`, else column 1 of label,text rows).")
-    var textColumn: String?
-    @Option(help: "Pair-text column (sentence pairs).")
-    var pairColumn: String?
-    @Option(help: "Label column (default: `label`, or column 0 of label,text rows).")
-    var labelColumn: String?
+    @OptionGroup var columns: LabelledColumnOptions
     @Option(help: "Comma-separated label list in id order (default: the sorted distinct labels of the input).")
     var labels: String?
     @Flag(help: "The CSV/TSV input has no header row: columns by index only.")
     var noHeader = false
-    @Flag(help: "Skip malformed rows (counted in the summary) instead of stopping at the first.")
-    var skipBadRows = false
     @Option(parsing: .unconditional, help: "Worker threads, 1-256 (default: all cores).")
     var threads: Int?
     @Option(help: "Input: a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders.")
@@ -92,7 +85,7 @@ struct EncodeCommand: ParsableCommand {
             throw ValidationError("--input-format must be csv, tsv, jsonl, lines or folder")
         }
         if returnOverflowing && truncation == "none" { throw ValidationError("--return-overflowing needs truncation (not --truncation none)") }
-        if truncation == "only_second" && pairColumn == nil { throw ValidationError("--truncation only_second needs --pair-column") }
+        if truncation == "only_second" && columns.pairColumn == nil { throw ValidationError("--truncation only_second needs --pair-column") }
         if outputFormat != .jsonl && (padding ?? "max_length") == "none" {
             throw ValidationError("--format \(outputFormat.rawValue) needs rows of one length: use --padding max_length or longest")
         }
@@ -127,10 +120,7 @@ struct EncodeCommand: ParsableCommand {
         let job = DatasetEncoding(tokenizer: tokenizer, configuration: .init(
             returnOverflowing: returnOverflowing, returnOffsets: returnOffsets, returnSpecialTokensMask: returnSpecialTokensMask,
             labels: labelList, threads: threads))
-        let reader = DatasetReader.Configuration(
-            path: input, format: inputFormat.flatMap(DatasetFormat.init(rawValue:)),
-            textColumn: textColumn.map(ColumnSelector.init(argument:)), pairColumn: pairColumn.map(ColumnSelector.init(argument:)),
-            labelColumn: labelColumn.map(ColumnSelector.init(argument:)), hasHeader: !noHeader, skipBadRows: skipBadRows)
+        let reader = columns.readerConfiguration(path: input, format: inputFormat.flatMap(DatasetFormat.init(rawValue:)), hasHeader: !noHeader)
         let total = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
         let progress = ProgressLine(enabled: !quiet)
         let summary = try job.run(reader: reader, format: kind, output: output) { summary, bytesRead in

@@ -18,11 +18,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "Fine-tuned model folder.") var model: String
     @Option(help: "Labelled data: a .csv, .tsv, .jsonl file (optionally .gz) or a folder of class folders.") var data: String
-    @Option(help: "Text column (default: `text`, else column 1 of label,text rows).") var textColumn: String?
-    @Option(help: "Second-text column for sentence pairs.") var pairColumn: String?
-    @Option(help: "Label column (default: `label`, else column 0 of label,text rows).") var labelColumn: String?
+    @OptionGroup var columns: LabelledColumnOptions
     @Flag(help: "Classify long texts over all their windows (window logits averaged).") var windows = false
-    @Flag(help: "Skip malformed rows (counted on standard error) instead of stopping at the first.") var skipBadRows = false
     @Option(help: "Examples per forward pass.") var batchSize: Int = 64
     @Flag(help: "Print no progress or summary on standard error.") var quiet = false
     @OptionGroup var blas: BLASOptions
@@ -36,9 +33,7 @@ struct EvaluateCommand: ParsableCommand {
         let classifier = try LoadedClassifier(directory: model, threads: blas.workerCount)
         blas.printKernelReport(command: "evaluate", quiet: quiet)
         let dataset = try ClassificationDataset(
-            reading: .init(path: data, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-                           pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:)),
-                           skipBadRows: skipBadRows),
+            reading: columns.readerConfiguration(path: data),
             tokenizer: classifier.tokenizer, labels: .fixed(classifier.recipe.labels), multiLabel: classifier.recipe.multiLabel, windows: windows)
         let start = ContinuousClock.now
         let logits = try RecordLogits(trainer: classifier.trainer, dataset: dataset, batchSize: batchSize, padID: classifier.padID)

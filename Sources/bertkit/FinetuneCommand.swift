@@ -26,9 +26,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Model folder (config.json, model.safetensors with a pooler, vocab.txt or tokenizer.json).") var model: String
     @Option(help: "Training data: a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders.") var train: String
     @Option(help: "Evaluation data, same shape as --train.") var eval: String?
-    @Option(help: "Text column: a header name or 0-based index (default: `text`, else column 1 of label,text rows).") var textColumn: String?
-    @Option(help: "Second-text column for sentence-pair classification.") var pairColumn: String?
-    @Option(help: "Label column (default: `label`, else column 0 of label,text rows).") var labelColumn: String?
+    @OptionGroup var columns: LabelledColumnOptions
     @Flag(help: "Several labels per example, separated by , | or ; in the label column (sigmoid + binary cross-entropy).") var multiLabel = false
     @Option(help: "Multi-label decision threshold.") var threshold: Float = 0.5
     @Option(help: "Normalize texts with a language profile first: persian, portuguese, english or bert.") var normalize: String?
@@ -48,7 +46,6 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Stop after N evaluations without improvement.") var earlyStopping: Int?
     @Option(help: "Metric for the best model and early stopping: macro_f1, accuracy or loss.") var bestMetric: String = "macro_f1"
     @Flag(help: "Evaluate long texts over all their --max-length windows (window logits averaged) instead of the first.") var windows = false
-    @Flag(help: "Skip malformed rows (counted in the summary) instead of stopping at the first.") var skipBadRows = false
     @Flag(help: "Continue the run in --output from its newest checkpoint.") var resume = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Folder for the model, metrics, checkpoints.") var output: String
@@ -95,9 +92,9 @@ struct FinetuneCommand: ParsableCommand {
         tokenizer.truncation = Truncation(maxLength: maxLength)
         tokenizer.padding = nil
         let readStart = ContinuousClock.now
-        let trainData = try ClassificationDataset(reading: readerConfiguration(train), tokenizer: tokenizer, labels: .discover, multiLabel: multiLabel)
+        let trainData = try ClassificationDataset(reading: columns.readerConfiguration(path: train), tokenizer: tokenizer, labels: .discover, multiLabel: multiLabel)
         let evalData = try eval.map {
-            try ClassificationDataset(reading: readerConfiguration($0), tokenizer: tokenizer, labels: .fixed(trainData.labels),
+            try ClassificationDataset(reading: columns.readerConfiguration(path: $0), tokenizer: tokenizer, labels: .fixed(trainData.labels),
                                       multiLabel: multiLabel, windows: windows)
         }
         if !quiet {
@@ -184,14 +181,6 @@ struct FinetuneCommand: ParsableCommand {
             recipe: recipeRows, machine: TrainingReport.machineDescription(kernels: blas.kernelDescription), events: events,
             finalMetrics: bestMetrics, finalMetricsTitle: "Best evaluation (update \(best?.step ?? 0), the saved model)")
         try TrainingReport(content: content).write(to: path)
-    }
-
-    /// The reader settings for a data path.
-    func readerConfiguration(_ path: String) -> DatasetReader.Configuration {
-        DatasetReader.Configuration(
-            path: path, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), labelColumn: labelColumn.map(ColumnSelector.init(argument:)),
-            skipBadRows: skipBadRows)
     }
 
     /// Refuses an output folder that holds another run unless --resume.

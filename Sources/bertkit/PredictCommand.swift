@@ -14,7 +14,7 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Input: text lines (default, also from standard input), or a .csv/.tsv/.jsonl dataset whose text column \
             is read (--text-column, --pair-column). Every input gets one output line, in input order (an empty \
-            line is classified as an empty text): {"label": "fresh", "probabilities": {"fresh": 0.93, "rotten": 0.07}}; \
+            line is classified as an empty text; a malformed row skipped by --skip-bad-rows gets none): {"label": "fresh", "probabilities": {"fresh": 0.93, "rotten": 0.07}}; \
             for a multi-label model `label` lists every label whose probability exceeds the model's threshold. \
             Texts are normalized and truncated as at training time (the folder's bertkit.json); --windows \
             classifies a long text over all its windows (logits averaged). Streams: 1,024 records at a time (sorted by length into batches, written in input order).
@@ -23,10 +23,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Fine-tuned model folder (from `bertkit finetune`, or a Hugging Face BertForSequenceClassification folder).") var model: String
     @Option(help: "Input file (default: standard input, one text a line).") var input: String?
     @Option(help: "Output file (default: standard output).") var output: String?
-    @Option(help: "Text column of a CSV/TSV/JSONL input.") var textColumn: String?
-    @Option(help: "Second-text column for sentence pairs.") var pairColumn: String?
+    @OptionGroup var columns: DatasetColumnOptions
     @Flag(help: "Classify long texts over all their windows (window logits averaged).") var windows = false
-    @Flag(help: "Skip malformed rows of a CSV/TSV/JSONL input (they get no output line; counted) instead of stopping.") var skipBadRows = false
     @Option(help: "Examples per forward pass.") var batchSize: Int = 64
     @Flag(help: "Print no progress or summary.") var quiet = false
     @OptionGroup var blas: BLASOptions
@@ -42,9 +40,7 @@ struct PredictCommand: ParsableCommand {
         blas.printKernelReport(command: "predict", quiet: quiet)
         let path = input ?? "-"
         let inputFormat: DatasetFormat? = input == nil ? .lines : nil
-        var reader = try DatasetReader(configuration: .init(
-            path: path, format: inputFormat, textColumn: textColumn.map(ColumnSelector.init(argument:)),
-            pairColumn: pairColumn.map(ColumnSelector.init(argument:)), hasHeader: true, skipBadRows: skipBadRows))
+        var reader = try DatasetReader(configuration: columns.readerConfiguration(path: path, format: inputFormat))
         let sink = try AtomicOutput(path: output == "-" ? nil : output)
         let start = ContinuousClock.now
         var done = 0

@@ -184,5 +184,20 @@ import Testing
         let refused = try CLI.run(["evaluate", "--model", out.path, "--data", bad.path, "--text-column", "text", "--pair-column", "second", "--quiet"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("\(bad.path):3: label 'neither' does not occur in the training data"))
+        // predict reads the same column options: by name or 0-based index, the pair column used, a ragged row
+        // (line 3) skipped with --skip-bad-rows and an error without.
+        let rows = dir.appendingPathComponent("rows.csv")
+        try "label,text,second\nsame,great fun,great fun\nsame\ndifferent,great fun,the a is\n".write(to: rows, atomically: true, encoding: .utf8)
+        func predict(_ columns: [String]) throws -> CLI.Result {
+            try CLI.run(["predict", "--model", out.path, "--input", rows.path, "--quiet"] + columns)
+        }
+        let byName = try predict(["--text-column", "text", "--pair-column", "second", "--skip-bad-rows"])
+        #expect(byName.status == 0, "\(byName.stderr)")
+        #expect(byName.text.split(separator: "\n").count == 2)
+        #expect(try predict(["--text-column", "1", "--pair-column", "2", "--skip-bad-rows"]).stdout == byName.stdout)
+        #expect(try predict(["--text-column", "text", "--skip-bad-rows"]).stdout != byName.stdout)
+        let stopped = try predict(["--text-column", "text", "--pair-column", "second"])
+        #expect(stopped.status != 0)
+        #expect(stopped.stderr.contains("\(rows.path):3:"), "\(stopped.stderr)")
     }
 }

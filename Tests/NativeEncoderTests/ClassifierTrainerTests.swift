@@ -232,6 +232,19 @@ import Testing
         #expect(try probing.logits(for: batches[6]) == first)
     }
 
+    /// A trainer made with `encoderOptions.inferenceOnly` predicts the same logits and refuses to train, leaving
+    /// its gradients at zero.
+    @Test func inferenceOnlyTrainerPredictsAndRefusesTraining() throws {
+        let batch = try Self.batches()[0]
+        let predictor = try NativeClassifierTrainer(
+            modelDirectory: Self.initial, task: Self.task, optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3),
+            threads: 2, dropout: false, encoderOptions: .init(inferenceOnly: true))
+        #expect(predictor.encoderOptions.inferenceOnly)
+        #expect(try predictor.logits(for: batch) == (try Self.trainer().logits(for: batch)))
+        #expect(throws: NativeEncoderError.self) { try predictor.accumulateGradients(for: batch, lossScale: 1, dropoutSeed: 0) }
+        #expect(predictor.gradient(named: "classifier.bias") == [0, 0, 0])
+    }
+
     /// Targets that do not fit the task are refused before any work.
     @Test func badTargetsAreRefused() throws {
         let t = try Self.trainer(), b = try Self.batches()[0]

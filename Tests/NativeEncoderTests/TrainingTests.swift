@@ -62,14 +62,31 @@ import Testing
 
     /// An inference-only forward pass (one shared set of layer buffers) gives the same outputs and refuses a backward.
     @Test func inferenceOnlyPlanMatchesAndRefusesBackward() throws {
-        let training = try BertEncoder(directory: Paths.model, threads: 2), encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        let training = try BertEncoder(directory: Paths.model, threads: 2)
+        let encoder = try BertEncoder(directory: Paths.model, threads: 2, options: .init(inferenceOnly: true))
         try training.forward(Self.batch())
         let full = training.lastHiddenState(), fullBytes = training.activationBytes
-        encoder.inferenceOnly = true
         try encoder.forward(Self.batch())
         #expect(encoder.lastHiddenState() == full)
         #expect(encoder.activationBytes * 3 < fullBytes, "\(encoder.activationBytes) vs \(fullBytes)")
         #expect(throws: NativeEncoderError.self) { try encoder.backward(hiddenGradient: nil, pooledGradient: nil) }
+    }
+
+    /// `options.profiling` times the phases of forward and backward passes (and nothing else changes);
+    /// `resetProfile` starts the record again; without the option nothing is recorded.
+    @Test func profilingOptionRecordsPhases() throws {
+        let plain = try BertEncoder(directory: Paths.model, threads: 2)
+        let profiled = try BertEncoder(directory: Paths.model, threads: 2, options: .init(profiling: true))
+        for encoder in [plain, profiled] {
+            try encoder.forward(Self.batch(), training: true, dropoutSeed: 3)
+            try encoder.backward(hiddenGradient: nil, pooledGradient: [Float](repeating: 0.5, count: 2 * 384))
+        }
+        #expect(plain.profile.isEmpty)
+        #expect(profiled.lastHiddenState() == plain.lastHiddenState())
+        #expect(profiled.gradient(named: "embeddings.word_embeddings.weight") == plain.gradient(named: "embeddings.word_embeddings.weight"))
+        #expect(profiled.profile["embeddings", default: 0] > 0 && profiled.profile["gemm.weightgrad", default: 0] > 0, "\(profiled.profile)")
+        profiled.resetProfile()
+        #expect(profiled.profile.isEmpty)
     }
 
     /// First AdamW step: m^ = g and v^ = g^2, so each parameter moves by -lr g / (|g| + eps), after decay by
@@ -151,18 +168,21 @@ import Testing
     @Test(arguments: [false, true])
     func sparseMatchesDense(training: Bool) throws {
         let encoder = try BertEncoder(directory: Paths.model, threads: 2)
+        let denseEncoder = try BertEncoder(directory: Paths.model, threads: 2, options: .init(sparsePooledBackward: false))
         let batch = try EncoderBatch(sequences: [[101, 7592, 2088, 2003, 102], [101, 2748, 102]])
         let target = [Float](repeating: 0.1, count: 2 * 384)
         var results: [[Float]] = []
-        for mode in 0..<3 {  // dense; sparse backward; pooled-only forward + sparse backward
-            let sparse = mode > 0
-            encoder.sparsePooledBackward = sparse
-            try encoder.forward(batch, training: training, dropoutSeed: 5, pooledOnly: mode == 2)
-            if mode == 2 { #expect(encoder.lastHiddenState().isEmpty) }
-            let gradient = try encoder.pooledMSE(target: target).gradient
-            try encoder.backward(hiddenGradient: sparse ? nil : [Float](repeating: 0, count: 2 * 5 * 384), pooledGradient: gradient)
-            results.append(encoder.layout.entries.flatMap { encoder.gradient(named: $0.name)! })
+        // Dense (a zero hidden-state gradient); sparse backward; pooled-only forward + sparse backward; dense by
+        // the encoder's options (no hidden-state gradient).
+        for mode in 0..<4 {
+            let model = mode == 3 ? denseEncoder : encoder
+            try model.forward(batch, training: training, dropoutSeed: 5, pooledOnly: mode == 2)
+            if mode == 2 { #expect(model.lastHiddenState().isEmpty) }
+            let gradient = try model.pooledMSE(target: target).gradient
+            try model.backward(hiddenGradient: mode == 0 ? [Float](repeating: 0, count: 2 * 5 * 384) : nil, pooledGradient: gradient)
+            results.append(model.layout.entries.flatMap { model.gradient(named: $0.name)! })
         }
+        #expect(results[3] == results[0], "a dense backward by the options computes what a zero hidden gradient does")
         for entry in encoder.layout.entries { for other in 1..<3 {
             let dense = Array(results[0][entry.offset..<(entry.offset + entry.count)])
             let sparse = Array(results[other][entry.offset..<(entry.offset + entry.count)])

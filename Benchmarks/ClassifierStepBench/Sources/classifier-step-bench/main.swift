@@ -25,7 +25,8 @@ func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 
 
 let trainer = try NativeClassifierTrainer(
     modelDirectory: model, task: ClassificationTask(labels: ["a", "b"]),
-    optimizer: OptimizerConfiguration(preset: .bert, learningRate: 2e-5), threads: threads)
+    optimizer: OptimizerConfiguration(preset: .bert, learningRate: 2e-5), threads: threads,
+    encoderOptions: BertEncoder.Options(profiling: true))
 /// Random ordinary ids of the BERT uncased vocabulary, seeded (SplitMix64 steps).
 struct Ids { var state: UInt64 = 42
     mutating func next() -> Int32 {
@@ -47,8 +48,7 @@ for (b, s) in [(batchSize, length), (1, 8)] {
     let input = batch(b, s)
     var first: [Double] = [], second: [Double] = [], clip: [Double] = [], update: [Double] = [], add: [Double] = []
     for round in 0...rounds {
-        trainer.profiling = true
-        trainer.profile = [:]
+        trainer.resetProfile()
         let t1 = try seconds { _ = try trainer.accumulateGradients(for: input, lossScale: 0.5, dropoutSeed: UInt64(round)) }
         let t2 = try seconds { _ = try trainer.accumulateGradients(for: input, lossScale: 0.5, dropoutSeed: UInt64(round)) }
         let t3 = seconds { _ = trainer.clipGradientNorm(maxNorm: 1) }
