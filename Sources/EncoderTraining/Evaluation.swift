@@ -20,9 +20,10 @@ public struct RecordLogits: Sendable {
         var sums = [Float](repeating: 0, count: dataset.records * width)
         var windows = [Int](repeating: 0, count: dataset.records)
         // Batches of similar length (examples sorted by token count, ties in file order) pad far less than
-        // batches in file order; results go back to their records, so the order does not show.
+        // batches in file order; results go back to their records, so the order does not show. Longest first, so
+        // that a backend sizes its buffers once, for the first batch, instead of growing them batch after batch.
         let order = dataset.examples.indices.sorted {
-            (dataset.examples[$0].tokenIDs.count, $0) < (dataset.examples[$1].tokenIDs.count, $1)
+            (dataset.examples[$1].tokenIDs.count, $0) < (dataset.examples[$0].tokenIDs.count, $1)
         }
         var start = 0
         while start < order.count {

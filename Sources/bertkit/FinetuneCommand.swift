@@ -46,6 +46,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Stop after N evaluations without improvement.") var earlyStopping: Int?
     @Option(help: "Metric for the best model and early stopping: macro_f1, accuracy or loss.") var bestMetric: String = "macro_f1"
     @Flag(help: "Evaluate long texts over all their --max-length windows (window logits averaged) instead of the first.") var windows = false
+    @Flag(help: "Run each batch padded whole instead of as groups of similar length (slower; the same gradients up to rounding, so keep the setting when resuming for bit-identical results).") var noLengthGroups = false
     @Flag(help: "Continue the run in --output from its newest checkpoint.") var resume = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Folder for the model, metrics, checkpoints.") var output: String
@@ -109,7 +110,8 @@ struct FinetuneCommand: ParsableCommand {
         task.classWeights = try weights(for: trainData)
         let recipe = self.recipe
         let trainer = try NativeClassifierTrainer(
-            modelDirectory: model, task: task, optimizer: recipe.optimizer, threads: blas.workerCount, dropout: true, initSeed: seed)
+            modelDirectory: model, task: task, optimizer: recipe.optimizer, threads: blas.workerCount, dropout: true, initSeed: seed,
+            groupsByLength: !noLengthGroups)
         blas.printKernelReport(command: "finetune", quiet: quiet)
         guard maxLength <= trainer.maxSequenceLength else {
             throw ValidationError("--max-length \(maxLength) exceeds the model's \(trainer.maxSequenceLength) positions")
