@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes BertKit's loaders, readers and transforms with libFuzzer under AddressSanitizer.
 #
-#   Scripts/fuzz.sh [SECONDS_PER_HARNESS] [HARNESS...]     (default 60 s each, every harness)
+#   Scripts/fuzz.sh [CPU_SECONDS_PER_HARNESS] [HARNESS...]   (default 60 s each, every harness)
+#   Scripts/fuzz.sh --totals                                 (what the ledger holds, summed per harness)
 #
 # Builds bertkit-fuzz into .build/fuzz, optimized, with libFuzzer's coverage and AddressSanitizer (Swift and C
 # targets instrumented) and -DBERTKIT_LIBFUZZER (its `libfuzzer` command calls LLVMFuzzerRunDriver), then runs each
 # harness (`bertkit-fuzz list`; Sources/BertKitFuzzing/FuzzHarness.swift says what each one feeds) for the
-# given time, one job at a time, starting from its seeds and Fixtures/fuzz/HARNESS (the crash reproducers).
+# given CPU time, one job at a time, starting from its seeds and Fixtures/fuzz/HARNESS (the crash reproducers).
 # The growing corpus is kept in .build/fuzz-corpus/HARNESS, logs in .build/fuzz-logs, and a crashing input in
 # .build/fuzz-artifacts/HARNESS-crash-*: replay it with `bertkit-fuzz replay HARNESS FILE` (any build), fix,
 # and commit it under Fixtures/fuzz/HARNESS so that `swift test` (BertKitFuzzingTests) replays it from then on.
@@ -14,6 +15,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "${1:-}" = --totals ]; then
+    # Every run appends a line to the ledger (time, commit, harness, executions, CPU seconds, result); a
+    # campaign over several sessions resumes each harness's corpus and adds up here.
+    printf '%-15s %14s %12s %6s %8s\n' harness executions cpu-seconds runs failed
+    awk -F '\t' '{ runs[$3] += $4; cpu[$3] += $5; n[$3]++; if ($6 != "ok") bad[$3]++ }
+        END { for (h in runs) printf "%-15s %14d %12d %6d %8d\n", h, runs[h], cpu[h], n[h], bad[h] }' \
+        .build/fuzz-logs/ledger.tsv | sort
+    exit 0
+fi
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 build=.build/fuzz
@@ -31,8 +41,13 @@ bin="$build/release/bertkit-fuzz"
 
 if [ $# -gt 0 ]; then harnesses=("$@"); else mapfile -t harnesses < <("$bin" list); fi
 mkdir -p .build/fuzz-logs .build/fuzz-artifacts
+ledger=.build/fuzz-logs/ledger.tsv
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+hz=$(getconf CLK_TCK)
+# CPU seconds (user + system, every thread) a running process has used.
+cpu_seconds() { awk -v hz="$hz" '{ print int(($14 + $15) / hz) }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 status=0
-printf '%-15s %12s %10s %10s  %s\n' harness executions seconds cpu-seconds result
+printf '%-15s %12s %12s  %s\n' harness executions cpu-seconds result
 for harness in "${harnesses[@]}"; do
     corpus=.build/fuzz-corpus/$harness
     seeds=.build/fuzz-seeds/$harness
@@ -41,19 +56,32 @@ for harness in "${harnesses[@]}"; do
     log=.build/fuzz-logs/$harness.log
     # Leak checking is off: the Swift runtime's metadata caches and Foundation's singletons live until exit.
     # -max_len 16 KiB: loaders see files of many lines; -timeout 10 s: a slow input is reported as a hang.
-    # CPU seconds (user + system) beside the wall-clock budget: on a shared machine they say how much fuzzing
-    # the time bought.
-    if ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 /usr/bin/time -f "%U %S" -o "$log.cpu" nice -n 15 "$bin" libfuzzer "$harness" \
-        -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
+    # The budget is CPU time, not wall time: on a shared machine a fuzzer at low priority may get a small share
+    # of a core, while libFuzzer's -max_total_time counts wall time. The loop below reads the fuzzer's CPU time
+    # and interrupts it at SECONDS (SIGINT: libFuzzer prints its final statistics and exits with 72);
+    # -max_total_time, ten times the budget, only ends a starved run.
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 nice -n 15 "$bin" libfuzzer "$harness" \
+        -max_total_time=$((10 * seconds)) -max_len=16384 -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix=".build/fuzz-artifacts/$harness-" \
-        "$corpus" "$seeds" "Fixtures/fuzz/$harness" >"$log" 2>&1; then
+        "$corpus" "$seeds" "Fixtures/fuzz/$harness" >"$log" 2>&1 &
+    pid=$!
+    cpu=0
+    while kill -0 "$pid" 2>/dev/null; do
+        now=$(cpu_seconds "$pid")
+        [ "$now" -gt "$cpu" ] && cpu=$now
+        [ "$cpu" -ge "$seconds" ] && kill -INT "$pid" 2>/dev/null
+        sleep 2
+    done
+    rc=0
+    wait "$pid" || rc=$?
+    if [ "$rc" = 0 ] || [ "$rc" = 72 ]; then
         result=ok
     else
-        result="FAILED (see $log)"
+        result="FAILED (exit $rc, see $log)"
         status=1
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    cpu=$(tail -1 "$log.cpu" 2>/dev/null | awk '{ printf "%.0f", $1 + $2 }')
-    printf '%-15s %12s %10s %10s  %s\n' "$harness" "${runs:-?}" "$seconds" "${cpu:-?}" "$result"
+    printf '%-15s %12s %12s  %s\n' "$harness" "${runs:-?}" "$cpu" "$result"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$commit" "$harness" "${runs:-0}" "$cpu" "$result" >>"$ledger"
 done
 exit $status
