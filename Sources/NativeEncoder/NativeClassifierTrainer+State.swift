@@ -1,5 +1,6 @@
 import EncoderTraining
 import Foundation
+import WordPiece
 
 /// Saving and restoring the training state (exact resume), and exporting a Hugging Face model folder.
 extension NativeClassifierTrainer {
@@ -51,9 +52,13 @@ extension NativeClassifierTrainer {
         do { data = try Data(contentsOf: URL(fileURLWithPath: jsonPath)) } catch {
             throw NativeEncoderError.unreadableFile(path: jsonPath, reason: error.localizedDescription)
         }
-        guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            json["format"] as? String == Self.stateFormat
-        else { throw NativeEncoderError.invalidTrainerState(path: jsonPath, reason: "it is not a \(Self.stateFormat) file") }
+        let json: [String: Any]
+        do { json = try JSONValue.parseObject(data) } catch {
+            throw NativeEncoderError.invalidTrainerState(path: jsonPath, reason: "it is \(error.reason)")
+        }
+        guard json["format"] as? String == Self.stateFormat else {
+            throw NativeEncoderError.invalidTrainerState(path: jsonPath, reason: "it is not a \(Self.stateFormat) file")
+        }
         guard (json["version"] as? NSNumber)?.intValue == 1 else {
             throw NativeEncoderError.invalidTrainerState(path: jsonPath, reason: "its version \(json["version"] ?? "none") is not 1")
         }

@@ -77,5 +77,14 @@ import Testing
                                               reason: "tensor optimizer.exp_avg_sq.classifier.bias is missing"))
         #expect(t.parameter(named: "classifier.weight") == before)
         #expect(throws: NativeEncoderError.self) { try t.loadState(from: root + "/missing") }
+        // A truncated state file says where it ends.
+        let json = try Data(contentsOf: URL(fileURLWithPath: root + "/good/" + NativeClassifierTrainer.stateFile))
+        try fm.createDirectory(atPath: root + "/cut", withIntermediateDirectories: true)
+        try json.prefix(20).write(to: URL(fileURLWithPath: root + "/cut/" + NativeClassifierTrainer.stateFile))
+        #expect(throws: NativeEncoderError.invalidTrainerState(
+            path: root + "/cut/" + NativeClassifierTrainer.stateFile,
+            reason: "it is not valid JSON: the text ends at byte 20 before the JSON value is complete (a truncated file, or an unclosed string, bracket or literal)")) {
+            try t.loadState(from: root + "/cut")
+        }
     }
 }
