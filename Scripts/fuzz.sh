@@ -2,6 +2,7 @@
 # Fuzzes BertKit's loaders, readers and transforms with libFuzzer under AddressSanitizer.
 #
 #   Scripts/fuzz.sh [CPU_SECONDS_PER_HARNESS] [HARNESS...]   (default 60 s each, every harness)
+#   Scripts/fuzz.sh --top-up CPU_SECONDS [HARNESS...]        (each harness only for what the ledger still lacks)
 #   Scripts/fuzz.sh --totals                                 (what the ledger holds, summed per harness)
 #
 # Builds bertkit-fuzz into .build/fuzz, optimized, with libFuzzer's coverage and AddressSanitizer (Swift and C
@@ -24,6 +25,8 @@ if [ "${1:-}" = --totals ]; then
         .build/fuzz-logs/ledger.tsv | sort
     exit 0
 fi
+top_up=0
+if [ "${1:-}" = --top-up ]; then top_up=1; shift; fi
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 build=.build/fuzz
@@ -49,6 +52,16 @@ cpu_seconds() { awk -v hz="$hz" '{ print int(($14 + $15) / hz) }' "/proc/$1/stat
 status=0
 printf '%-15s %12s %12s  %s\n' harness executions cpu-seconds result
 for harness in "${harnesses[@]}"; do
+    budget=$seconds
+    if [ "$top_up" = 1 ]; then
+        # --top-up: only what the ledger still lacks of SECONDS for this harness.
+        done_cpu=$(awk -F '\t' -v h="$harness" '$3 == h { s += $5 } END { print s + 0 }' "$ledger" 2>/dev/null || echo 0)
+        budget=$((seconds - done_cpu))
+        if [ "$budget" -le 0 ]; then
+            printf '%-15s %12s %12s  %s\n' "$harness" - "$done_cpu" "already fuzzed for $done_cpu CPU s"
+            continue
+        fi
+    fi
     corpus=.build/fuzz-corpus/$harness
     seeds=.build/fuzz-seeds/$harness
     mkdir -p "$corpus" "$seeds" "Fixtures/fuzz/$harness"
@@ -61,7 +74,7 @@ for harness in "${harnesses[@]}"; do
     # and interrupts it at SECONDS (SIGINT: libFuzzer prints its final statistics and exits with 72);
     # -max_total_time, ten times the budget, only ends a starved run.
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 nice -n 15 "$bin" libfuzzer "$harness" \
-        -max_total_time=$((10 * seconds)) -max_len=16384 -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
+        -max_total_time=$((10 * budget)) -max_len=16384 -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix=".build/fuzz-artifacts/$harness-" \
         "$corpus" "$seeds" "Fixtures/fuzz/$harness" >"$log" 2>&1 &
     pid=$!
@@ -69,7 +82,7 @@ for harness in "${harnesses[@]}"; do
     while kill -0 "$pid" 2>/dev/null; do
         now=$(cpu_seconds "$pid")
         [ "$now" -gt "$cpu" ] && cpu=$now
-        [ "$cpu" -ge "$seconds" ] && kill -INT "$pid" 2>/dev/null
+        [ "$cpu" -ge "$budget" ] && kill -INT "$pid" 2>/dev/null
         sleep 2
     done
     rc=0
