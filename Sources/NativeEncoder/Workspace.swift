@@ -111,8 +111,12 @@ struct Workspace {
         if let old = reusing, old.count >= size {
             arena = old
         } else {
+            // Growing by half at least: batches that lengthen one after another (sorted input, length groups)
+            // re-make the arena a few times, not at every batch. The room costs address space only until used
+            // (big arenas are anonymous mappings, FloatArena).
+            let grown = max(size, (reusing?.count ?? 0) / 2 * 3)
             reusing = nil
-            arena = FloatArena(count: size)
+            arena = FloatArena(count: grown)
         }
         planFloats = size
     }

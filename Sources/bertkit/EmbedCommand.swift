@@ -95,7 +95,8 @@ struct EmbedTransform: LineTransform {
         defer { pending.removeAll(keepingCapacity: true) }
         let h = encoder.configuration.hiddenSize
         var vectors = [[Float]](repeating: [], count: pending.count)
-        let order = pending.indices.sorted { pending[$0].count < pending[$1].count }
+        // Longest first: the encoder lays out its buffers for the first batch and reuses them for the shorter rest.
+        let order = pending.indices.sorted { (pending[$1].count, $0) < (pending[$0].count, $1) }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[start..<min(start + batchSize, order.count)])
             var encodings = members.map { pending[$0] }
