@@ -112,12 +112,19 @@ struct PretrainingRecord {
         return p
     }
 
-    /// Varint bytes of `values` as int64, plus one byte per padding zero.
+    /// Varint bytes of `values` as int64, plus one byte per padding zero: one byte per value, one more per 7 bits
+    /// past the first 7, ten for a negative value (sign-extended to 64 bits). Counted with sign bits of
+    /// differences, no branch per value.
     private static func packedSize(_ values: [Int32], paddedTo count: Int) -> Int {
         values.withUnsafeBufferPointer { values in
-            var total = count - values.count
-            for v in values { total += protobufVarintSize(UInt64(bitPattern: Int64(v))) }
-            return total
+            var extra: UInt64 = 0
+            for v in values {
+                let x = Int64(v)
+                let beyond7 = UInt64(bitPattern: 0x7F &- x) >> 63, beyond14 = UInt64(bitPattern: 0x3FFF &- x) >> 63
+                let beyond21 = UInt64(bitPattern: 0x1F_FFFF &- x) >> 63, beyond28 = UInt64(bitPattern: 0xFFF_FFFF &- x) >> 63
+                extra &+= beyond7 &+ beyond14 &+ beyond21 &+ beyond28 &+ 9 &* (UInt64(bitPattern: x) >> 63)
+            }
+            return count + Int(extra)
         }
     }
 
@@ -126,7 +133,14 @@ struct PretrainingRecord {
     private static func put(_ values: [Int32], paddedTo count: Int, _ start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var p = start
         values.withUnsafeBufferPointer { values in
-            for v in values { p = protobufPutVarint(UInt64(bitPattern: Int64(v)), p) }
+            for v in values {
+                if v >= 0 && v < 0x80 {  // most values (ids of common tokens, segments, positions) take one byte
+                    p.pointee = UInt8(truncatingIfNeeded: v)
+                    p += 1
+                } else {
+                    p = protobufPutVarint(UInt64(bitPattern: Int64(v)), p)
+                }
+            }
         }
         let padding = count - values.count
         p.update(repeating: 0, count: padding)
