@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "CEncoderKernels"),
 
         // MARK: public libraries
-        // Shared utilities low in the graph: the seedable generator, the processor count.
+        // Shared utilities low in the graph: the seedable generator, the processor count, the order-keeping parallel map.
         .target(name: "BertKitSupport"),
         // Streaming line readers/writers with exact error positions, UTF-8 validation, atomic outputs, ordered
         // parallel batches: the I/O every command shares.

@@ -87,7 +87,7 @@ public struct DocumentStream {
                 // The workers only read `text`, which stays put until the map returns.
                 let shared = UnsafeSendable(bytes)
                 let reader = self.reader
-                return try OrderedParallel.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
+                return try ParallelMap.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
                     state, _, lines -> GoogleReference.Document in
                     var document: GoogleReference.Document = []
                     for range in lines {

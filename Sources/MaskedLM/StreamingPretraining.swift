@@ -123,7 +123,7 @@ public struct StreamingPretraining {
             }
         }
         let generator = self  // the closure runs on other threads: it reads a copy, never the state changed below
-        let made = try OrderedParallel.map(batch, threads: threads) { k, item in
+        let made = try ParallelMap.map(batch, threads: threads, state: { () }) { _, k, item in
             generator.instances(of: item.document, index: item.index, window: combined[starts[k]..<(base + k)])
         }
         for (k, instances) in made.enumerated() {
