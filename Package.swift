@@ -48,11 +48,12 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // Fused encoder kernels (softmax, LayerNorm, GELU, dropout, AdamW) with per-function AVX2/FMA (attention:
         // also AVX-512) clones chosen at run time, since the package builds for baseline x86-64 and may not use
-        // unsafeFlags; and the CPUID/XGETBV reading (cpu.c) that both these clones and the OpenBLAS kernel choice use.
+        // unsafeFlags; the CPUID/XGETBV reading (cpu.c) that both these clones and the OpenBLAS kernel choice use;
+        // and CRC-32C with SSE4.2 (crc32c.c) for InputEncoding's TFRecord framing.
         .target(name: "CEncoderKernels"),
 
         // MARK: public libraries
-        // Shared utilities low in the graph: the seedable generator, the processor count.
+        // Shared utilities low in the graph: the seedable generator, the processor count, the order-keeping parallel map.
         .target(name: "BertKitSupport"),
         // Streaming line readers/writers with exact error positions, UTF-8 validation, atomic outputs, ordered
         // parallel batches: the I/O every command shares.
@@ -67,7 +68,10 @@ let package = Package(
             exclude: ["README.md"]),
         // Model inputs: [CLS]/[SEP] templates, truncation, padding, windows, offsets, decode; tokenizer.json;
         // dataset readers (CSV, TSV, JSONL, lines, class folders) and writers (JSONL, safetensors, NPY, TFRecord).
-        .target(name: "InputEncoding", dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib"]),
+        // CEncoderKernels for its SSE4.2 CRC-32C (TFRecord framing).
+        .target(
+            name: "InputEncoding",
+            dependencies: ["WordPiece", "TextNormalization", "LineIO", "BertKitSupport", "CZlib", "CEncoderKernels"]),
         // Masked-LM pretraining instances (Google's create_pretraining_data.py, reproduced draw for draw with
         // PythonRandom) and their TFRecord writer (InputEncoding's framing). No BLAS.
         .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),

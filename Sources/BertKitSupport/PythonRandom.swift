@@ -43,15 +43,10 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     public init(key: [UInt32]) {
         precondition(!key.isEmpty, "init_by_array needs at least one word")
         let n = Self.n
-        var mt = [UInt32](repeating: 0, count: n)
+        var mt = Self.genrandBase
         // Unchecked indexing: this runs for every document and pass of the streaming mode.
         key.withUnsafeBufferPointer { key in
         mt.withUnsafeMutableBufferPointer { mt in
-            // init_genrand(19650218)
-            mt[0] = 19_650_218
-            for i in 1..<n {
-                mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
-            }
             var i = 1
             var j = 0
             for _ in 0..<max(n, key.count) {
@@ -79,12 +74,22 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
         index = n
     }
 
+    /// `init_genrand(19650218)`: the state `init_by_array` starts from, whatever the key; made once.
+    private static let genrandBase: [UInt32] = {
+        var mt = [UInt32](repeating: 0, count: n)
+        mt[0] = 19_650_218
+        for i in 1..<n {
+            mt[i] = 1_812_433_253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
+        }
+        return mt
+    }()
+
     /// The next 32-bit output of MT19937 (`genrand_uint32`).
     @inlinable
     public mutating func nextUInt32() -> UInt32 {
         if index >= Self.n { twist() }
-        var y = state[index]
-        index += 1
+        var y = state.withUnsafeBufferPointer { $0[index] }  // index < n: no bounds check needed
+        index &+= 1
         y ^= y >> 11
         y ^= (y << 7) & 0x9D2C_5680
         y ^= (y << 15) & 0xEFC6_0000
@@ -98,13 +103,30 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
         let n = Self.n
         let m = Self.m
         state.withUnsafeMutableBufferPointer { mt in
+            guard let base = mt.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
             // The reference's single loop with `% n`, split where the indexes wrap (no division per word).
             @inline(__always) func step(_ k: Int, _ next: Int, _ far: Int) {
                 let y = (mt[k] & 0x8000_0000) | (mt[next] & 0x7FFF_FFFF)
                 mt[k] = mt[far] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_B0DF)
             }
-            for k in 0..<(n - m) { step(k, k + 1, k + m) }
-            for k in (n - m)..<(n - 1) { step(k, k + 1, k + m - n) }
+            // Four words per step (the twist was a twentieth of `pretraining-data`'s time, which seeds a generator
+            // per document). All of a step's reads come before its writes, as in the scalar loop: word k reads
+            // k + 1 (rewritten only by a later step) and k + m (first part: not yet rewritten; after the wrap,
+            // k + m - n, rewritten by an earlier step).
+            @inline(__always) func step4(_ k: Int, _ far: Int) {
+                let here = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD4<UInt32>.self)
+                let next = raw.loadUnaligned(fromByteOffset: 4 * (k + 1), as: SIMD4<UInt32>.self)
+                let farWords = raw.loadUnaligned(fromByteOffset: 4 * far, as: SIMD4<UInt32>.self)
+                let y = (here & 0x8000_0000) | (next & 0x7FFF_FFFF)
+                let odd = SIMD4<UInt32>(repeating: 0) &- (y & 1)  // all ones where y is odd
+                raw.storeBytes(of: farWords ^ (y &>> 1) ^ (odd & 0x9908_B0DF), toByteOffset: 4 * k, as: SIMD4<UInt32>.self)
+            }
+            var k = 0
+            while k + 4 <= n - m { step4(k, k + m); k += 4 }
+            while k < n - m { step(k, k + 1, k + m); k += 1 }
+            while k + 4 <= n - 1 { step4(k, k + m - n); k += 4 }
+            while k < n - 1 { step(k, k + 1, k + m - n); k += 1 }
             step(n - 1, 0, m - 1)
         }
         index = 0
@@ -147,9 +169,20 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
 
     @inlinable
     mutating func randbelow(_ bound: UInt64) -> UInt64 {
+        if bound < 1 << 32 { return UInt64(randbelow(UInt32(truncatingIfNeeded: bound))) }
         let k = 64 - bound.leadingZeroBitCount
         var r = getrandbits(k)
         while r >= bound { r = getrandbits(k) }
+        return r
+    }
+
+    /// `_randbelow` for a bound below 2^32 (every bound `pretraining-data` draws): `getrandbits(k)` with
+    /// `k <= 32` is one draw's top `k` bits, so each try is one draw and a shift.
+    @inlinable
+    mutating func randbelow(_ bound: UInt32) -> UInt32 {
+        let shift = UInt32(bound.leadingZeroBitCount)  // 32 - k
+        var r = nextUInt32() &>> shift
+        while r >= bound { r = nextUInt32() &>> shift }
         return r
     }
 
@@ -170,7 +203,7 @@ public struct PythonRandom: RandomNumberGenerator, Sendable {
     public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ x: inout C) where C.Index == Int {
         var i = x.count - 1
         while i >= 1 {
-            let j = randbelow(i + 1)
+            let j = i < Int(UInt32.max) ? Int(randbelow(UInt32(truncatingIfNeeded: i + 1))) : randbelow(i + 1)
             x.swapAt(x.startIndex + i, x.startIndex + j)
             i -= 1
         }

@@ -1,3 +1,4 @@
+import BertKitSupport
 import TextNormalization
 import WordPiece
 

@@ -87,7 +87,7 @@ public struct DocumentStream {
                 // The workers only read `text`, which stays put until the map returns.
                 let shared = UnsafeSendable(bytes)
                 let reader = self.reader
-                return try OrderedParallel.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
+                return try ParallelMap.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
                     state, _, lines -> GoogleReference.Document in
                     var document: GoogleReference.Document = []
                     for range in lines {
@@ -143,9 +143,11 @@ public struct DocumentStream {
                 totalBytes += got
                 var start = 0
                 try pending.withUnsafeBufferPointer { bytes in
+                    guard let base = bytes.baseAddress else { return }
                     while start < bytes.count {
-                        var end = start
-                        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                        // memchr: the newline search was a tenth of the reading time byte by byte.
+                        let end = memchr(base + start, 0x0A, bytes.count - start)
+                            .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
                         if end == bytes.count && !atEnd { break }   // an incomplete line: wait for more bytes
                         number += 1
                         let text = UnsafeBufferPointer(rebasing: bytes[start..<end])

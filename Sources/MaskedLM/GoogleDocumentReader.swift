@@ -36,9 +36,7 @@ public struct GoogleDocumentReader: Sendable {
     public static func googleTokenizer(
         vocabulary: Vocabulary, cased: Bool, normalizer: (any NormalizationStage)? = nil
     ) throws -> WordPieceTokenizer {
-        let google = try Vocabulary(
-            tokens: vocabulary.tokens, unknownToken: vocabulary.unknownToken,
-            continuingSubwordPrefix: vocabulary.continuingSubwordPrefix, maxInputCharsPerWord: 200)
+        let google = vocabulary.withMaxInputCharsPerWord(200)
         let configuration = cased
             ? WordPieceTokenizer.Configuration(lowercase: false, stripAccents: false, specialTokens: [])
             : WordPieceTokenizer.Configuration(lowercase: true, specialTokens: [])

@@ -81,6 +81,9 @@ public struct GoogleReference: Sendable {
         if rng.random() < configuration.shortSeqProb {
             targetLength = rng.randint(2, maxNumTokens)
         }
+        // A and B of each chunk, reused across the document's instances.
+        var tokensA: [Int32] = []
+        var tokensB: [Int32] = []
         var chunkStart = 0
         var chunkLength = 0
         var i = 0
@@ -93,9 +96,9 @@ public struct GoogleReference: Sendable {
                 if chunkCount >= 2 {
                     aEnd = rng.randint(1, chunkCount - 1)
                 }
-                var tokensA: [Int32] = []
+                tokensA.removeAll(keepingCapacity: true)
                 for j in chunkStart..<(chunkStart + aEnd) { tokensA += document[j] }
-                var tokensB: [Int32] = []
+                tokensB.removeAll(keepingCapacity: true)
                 let isRandomNext: Bool
                 if chunkCount == 1 || rng.random() < 0.5 {
                     isRandomNext = true
@@ -118,18 +121,21 @@ public struct GoogleReference: Sendable {
                     isRandomNext = false
                     for j in (chunkStart + aEnd)...i { tokensB += document[j] }
                 }
-                let (a, b) = truncatePair(tokensA, tokensB, maxNumTokens: maxNumTokens, rng: &rng)
+                let (a, b) = truncatedRanges(aCount: tokensA.count, bCount: tokensB.count, maxNumTokens: maxNumTokens, rng: &rng)
 
+                // [CLS] A [SEP] B [SEP], and segment ids 0 through the first [SEP], 1 after; each array made once.
+                let count = a.count + b.count + 3
                 var tokens: [Int32] = []
-                tokens.reserveCapacity(a.count + b.count + 3)
+                tokens.reserveCapacity(count)
                 tokens.append(clsID)
-                tokens += a
+                tokens += tokensA[a]
                 tokens.append(sepID)
-                tokens += b
+                tokens += tokensB[b]
                 tokens.append(sepID)
-                var segments = [Int32](repeating: 0, count: a.count + 2)
-                segments += [Int32](repeating: 1, count: b.count + 1)
-                instances.append(maskedPredictions(tokens: tokens, segmentIDs: segments, isRandomNext: isRandomNext, rng: &rng))
+                var segments = [Int32](repeating: 0, count: count)
+                for k in (a.count + 2)..<count { segments[k] = 1 }
+                instances.append(
+                    maskedPredictions(tokens: tokens, segmentIDs: segments, isRandomNext: isRandomNext, rng: &rng))
                 chunkStart = i + 1
                 chunkLength = 0
             }
@@ -140,14 +146,20 @@ public struct GoogleReference: Sendable {
     /// `truncate_seq_pair`: while the pair is too long, drops one token from the longer side (B on a tie),
     /// from its front or its back with equal odds.
     func truncatePair(_ a: [Int32], _ b: [Int32], maxNumTokens: Int, rng: inout PythonRandom) -> (ArraySlice<Int32>, ArraySlice<Int32>) {
-        var a = a[...]
-        var b = b[...]
+        let (kept, keptB) = truncatedRanges(aCount: a.count, bCount: b.count, maxNumTokens: maxNumTokens, rng: &rng)
+        return (a[kept], b[keptB])
+    }
+
+    /// `truncate_seq_pair` on lengths: the ranges of A and B that stay.
+    func truncatedRanges(aCount: Int, bCount: Int, maxNumTokens: Int, rng: inout PythonRandom) -> (Range<Int>, Range<Int>) {
+        var a = 0..<aCount
+        var b = 0..<bCount
         while a.count + b.count > maxNumTokens {
             let front = rng.random() < 0.5
             if a.count > b.count {
-                if front { a = a.dropFirst() } else { a = a.dropLast() }
+                a = front ? (a.lowerBound + 1)..<a.upperBound : a.lowerBound..<(a.upperBound - 1)
             } else {
-                if front { b = b.dropFirst() } else { b = b.dropLast() }
+                b = front ? (b.lowerBound + 1)..<b.upperBound : b.lowerBound..<(b.upperBound - 1)
             }
         }
         return (a, b)

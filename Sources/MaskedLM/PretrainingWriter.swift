@@ -25,8 +25,8 @@ public final class PretrainingWriter {
     }
 
     private var sinks: [Sink]
-    private let maxSeqLength: Int
-    private let maxPredictionsPerSeq: Int
+    /// Pads and encodes a TFRecord record straight into the output buffer.
+    private let record: PretrainingRecord
     private var next = 0
     /// Instances written so far.
     public private(set) var count = 0
@@ -45,30 +45,20 @@ public final class PretrainingWriter {
                 }
             }
         }
-        self.maxSeqLength = maxSeqLength
-        self.maxPredictionsPerSeq = maxPredictionsPerSeq
+        record = PretrainingRecord(maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
     }
 
     deinit { discard() }
 
     /// Appends one instance to the next file in turn.
     public func write(_ instance: PretrainingInstance) throws {
-        let f = PretrainingFeatures(instance, maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
         switch sinks[next] {
         case let .tfrecord(writer):
-            let features = [
-                TFFeature("input_ids", .int64(f.inputIDs)),
-                TFFeature("input_mask", .int64(f.inputMask)),
-                TFFeature("segment_ids", .int64(f.segmentIDs)),
-                TFFeature("masked_lm_positions", .int64(f.maskedLMPositions)),
-                TFFeature("masked_lm_ids", .int64(f.maskedLMIDs)),
-                TFFeature("masked_lm_weights", .float(f.maskedLMWeights)),
-                TFFeature("next_sentence_labels", .int64(f.nextSentenceLabels)),
-            ]
-            byteCount += try writer.write(features)
+            byteCount += try record.write(instance, to: writer)
         case .jsonl(let output, var buffer):
             sinks[next] = .jsonl(output, buffer: [])  // keep the buffer uniquely referenced while appending
             let start = buffer.count
+            let f = PretrainingFeatures(instance, maxSeqLength: record.maxSeqLength, maxPredictionsPerSeq: record.maxPredictionsPerSeq)
             Self.appendJSON(f, to: &buffer)
             byteCount += buffer.count - start
             if buffer.count >= 1 << 20 {

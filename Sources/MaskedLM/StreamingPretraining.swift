@@ -45,7 +45,7 @@ public struct StreamingPretraining {
     private var pool: [GoogleReference.Document] = []
     private var poolStart = 0
     private var poolTokenCount = 0
-    private var buffer: [PretrainingInstance] = []
+    private var buffer: InstanceSlots
     private var shuffleRNG: SplitMix64
     /// Whether instances are RoBERTa's FULL-SENTENCES packs instead of Google's segment pairs.
     public let fullSentences: Bool
@@ -69,6 +69,9 @@ public struct StreamingPretraining {
         reference = try GoogleReference(vocabulary: vocabulary, configuration: configuration)
         self.bounds = bounds
         self.fullSentences = fullSentences
+        buffer = InstanceSlots(
+            maxSeqLength: configuration.maxSeqLength, maxPredictionsPerSeq: configuration.maxPredictionsPerSeq,
+            capacity: bounds.shuffleBuffer)
         var mix = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
         shuffleRNG = SplitMix64(seed: mix.next() ^ UInt64(shard))
     }
@@ -120,7 +123,7 @@ public struct StreamingPretraining {
             }
         }
         let generator = self  // the closure runs on other threads: it reads a copy, never the state changed below
-        let made = try OrderedParallel.map(batch, threads: threads) { k, item in
+        let made = try ParallelMap.map(batch, threads: threads, state: { () }) { _, k, item in
             generator.instances(of: item.document, index: item.index, window: combined[starts[k]..<(base + k)])
         }
         for (k, instances) in made.enumerated() {
@@ -156,8 +159,8 @@ public struct StreamingPretraining {
                 buffer.append(instance)
             } else {
                 let j = DynamicMasking.uniform(below: buffer.count, using: &shuffleRNG)
-                try emit(buffer[j])
-                buffer[j] = instance
+                try emit(buffer.instance(at: j))
+                buffer.store(instance, at: j)
             }
         }
     }
@@ -201,12 +204,14 @@ public struct StreamingPretraining {
     /// Shuffles what the buffer holds and hands it all on.
     public mutating func finish(emit: (PretrainingInstance) throws -> Void) rethrows {
         if fullSentences && !pack.isEmpty { try closePack(emit: emit) }
-        var i = buffer.count - 1
+        // The buffer's Fisher-Yates shuffle, on slot numbers.
+        var order = Array(0..<buffer.count)
+        var i = order.count - 1
         while i >= 1 {
-            buffer.swapAt(i, DynamicMasking.uniform(below: i + 1, using: &shuffleRNG))
+            order.swapAt(i, DynamicMasking.uniform(below: i + 1, using: &shuffleRNG))
             i -= 1
         }
-        for instance in buffer { try emit(instance) }
+        for slot in order { try emit(buffer.instance(at: slot)) }
         buffer.removeAll()
     }
 

@@ -46,6 +46,20 @@ public struct Vocabulary: Sendable {
         self.maxInputCharsPerWord = maxInputCharsPerWord
     }
 
+    /// This vocabulary with another `maxInputCharsPerWord`, sharing the token list and index (no re-indexing).
+    public func withMaxInputCharsPerWord(_ limit: Int) -> Vocabulary {
+        Vocabulary(copying: self, maxInputCharsPerWord: limit)
+    }
+
+    private init(copying other: Vocabulary, maxInputCharsPerWord: Int) {
+        tokens = other.tokens
+        index = other.index
+        unknownToken = other.unknownToken
+        unknownID = other.unknownID
+        continuingSubwordPrefix = other.continuingSubwordPrefix
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+    }
+
     /// Number of tokens.
     public var count: Int { tokens.count }
 

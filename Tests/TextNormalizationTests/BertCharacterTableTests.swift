@@ -8,6 +8,30 @@ import Testing
     func kinds(_ t: BertCharacterTable, _ cp: UInt32) -> [BertCharacterTable.Kind] { t.mapping(of: cp).map(\.kind) }
     func scalars(_ t: BertCharacterTable, _ cp: UInt32) -> [UInt32] { t.mapping(of: cp).map(\.scalar) }
 
+    /// The table's shortcut for unified CJK ideographs (isolated, unchanged) is what the full mapping from
+    /// ICU's data gives for every one of them (80,208 code points: the two shared configurations only, to keep the
+    /// debug-build test short; the argument holds for any configuration that isolates CJK characters).
+    @Test func unifiedIdeographsMapToThemselves() {
+        let configurations = [(true, true, true), (false, false, true)].map {  // the shared uncased and cased tables
+            BertCharacterTable.Configuration(lowercase: $0.0, stripAccents: $0.1, handleChineseCharacters: true, cleanText: $0.2)
+        }
+        var mapped: [(BertCharacterTable.Kind, UInt32)] = []
+        var scratch: [UInt32] = []
+        var checked = 0
+        for cp in UInt32(0x3400)..<0x2CEB0 where BertCharacterTable.isUnifiedIdeograph(cp) {
+            for configuration in configurations {
+                BertCharacterTable.map(cp, configuration, into: &mapped, scratch: &scratch)
+                if mapped.count != 1 || mapped[0].0 != .isolated || mapped[0].1 != cp {
+                    Issue.record("U+\(String(cp, radix: 16)) maps to \(mapped) with \(configuration)")
+                    return
+                }
+            }
+            checked += 1
+        }
+        #expect(checked > 80_000)  // 80,208 in Unicode 15
+        #expect(uncased.mapping(of: 0x4E2D).map(\.kind) == [.isolated] && cased.mapping(of: 0x20000).map(\.scalar) == [0x20000])
+    }
+
     @Test func cleanTextRemovesControlsFormatAndPrivateUseButKeepsUnassigned() {
         for cp: UInt32 in [0x00, 0xFFFD, 0x01, 0x7F, 0x0085, 0x200C, 0x200D, 0x00AD, 0xFEFF, 0xE000, 0x0B, 0x0C] {
             #expect(uncased.mapping(of: cp).isEmpty, "U+\(String(cp, radix: 16)) should be removed")

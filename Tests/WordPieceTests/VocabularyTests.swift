@@ -22,6 +22,16 @@ import Testing
         #expect(vocab.token(of: 4) == nil)
     }
 
+    /// A copy with another word-length limit keeps everything else, and the limit takes effect.
+    @Test func withMaxInputCharsPerWordChangesOnlyTheLimit() throws {
+        let vocab = try Vocabulary(tokens: ["[UNK]", "a", "##a"], unknownToken: "[UNK]", maxInputCharsPerWord: 3)
+        let longer = vocab.withMaxInputCharsPerWord(5)
+        #expect(longer.maxInputCharsPerWord == 5 && vocab.maxInputCharsPerWord == 3)
+        #expect(longer.tokens == vocab.tokens && longer.unknownID == 0 && longer.id(of: "##a") == 2)
+        #expect(WordPieceTokenizer(vocabulary: vocab).tokenIDs("aaaa") == [0])
+        #expect(WordPieceTokenizer(vocabulary: longer).tokenIDs("aaaa") == [1, 2, 2, 2])
+    }
+
     /// tokenizer.json numbers are taken exactly or refused: fractional or huge ids and a negative, fractional or
     /// 1e30 max_input_chars_per_word used to be truncated or clamped silently (issue 13).
     @Test(arguments: [

@@ -1,8 +1,10 @@
 // Fused elementwise kernels for the native BERT encoder (NativeEncoder). Row-major float32 throughout.
 // Each function has a baseline x86-64 body and an AVX2+FMA clone picked at run time from CPUID (bk_cpu_level);
-// both compute the same formulas, so results differ only by rounding.
+// both compute the same formulas, so results differ only by rounding. Also: CPU feature detection, and CRC-32C
+// with SSE4.2 for InputEncoding's TFRecord framing (crc32c.c).
 #ifndef BERTKIT_CENCODERKERNELS_H
 #define BERTKIT_CENCODERKERNELS_H
+#include <stddef.h>
 #include <stdint.h>
 
 /// CPU feature bits of bk_cpu_features (CPUID leaves 1 and 7; the BK_CPU_OS_* bits are XCR0, i.e. whether the
@@ -27,6 +29,12 @@ int bk_kernel_level(uint64_t features, const char *request);
 int bk_cpu_level(void);
 /// 1 when the AVX2+FMA clones run (bk_cpu_level() >= 1).
 int bk_has_avx2_fma(void);
+
+/// 1 when bk_crc32c_sse42 may run (x86-64 with SSE4.2).
+int bk_has_crc32c(void);
+/// CRC-32C of n bytes at p, continuing from `crc` (0 to start), with SSE4.2's crc32 instruction. Only when
+/// bk_has_crc32c() is 1.
+uint32_t bk_crc32c_sse42(uint32_t crc, const uint8_t *p, size_t n);
 
 /// u[i,j] += bias[j] (bias may be NULL: u is then only read); g = gelu(u) with the erf form 0.5 u (1 + erf(u / sqrt 2)).
 void bk_bias_gelu_forward(float *u, const float *bias, float *g, long rows, long cols);

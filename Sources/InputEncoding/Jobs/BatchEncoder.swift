@@ -1,3 +1,4 @@
+import BertKitSupport
 import LineIO
 
 /// Maps a record's label to its class id for dataset encoding.

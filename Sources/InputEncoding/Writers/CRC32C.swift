@@ -1,4 +1,7 @@
-/// CRC-32C (Castagnoli; reflected polynomial 0x82F63B78), the checksum TFRecord framing uses, with the
+import CEncoderKernels
+
+/// CRC-32C (Castagnoli; reflected polynomial 0x82F63B78), the checksum TFRecord framing uses: SSE4.2's `crc32`
+/// instruction when the CPU has it (CEncoderKernels' `bk_crc32c_sse42`, chosen once from CPUID), else the
 /// slicing-by-8 method: eight 256-entry tables consume eight bytes per step.
 ///
 /// ```swift
@@ -22,8 +25,20 @@ package enum CRC32C {
         return tables
     }()
 
+    /// Whether the CPU computes CRC-32C itself (SSE4.2), read once.
+    package static let hasInstruction = bk_has_crc32c() != 0
+
     /// The CRC-32C of `bytes`; pass an earlier result as `crc` to continue over more bytes.
     package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress else { return crc }
+        if hasInstruction {
+            return bk_crc32c_sse42(crc, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        }
+        return portableChecksum(bytes, continuing: crc)
+    }
+
+    /// The table-driven CRC-32C, on any CPU (tests check both paths against each other).
+    package static func portableChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         guard var p = bytes.baseAddress else { return crc }
         var remaining = bytes.count
         var c = ~crc

@@ -42,7 +42,7 @@ package enum TFExample {
         /// Bytes of the `Features` message.
         var body: Int
         /// Bytes of the whole Example.
-        package var size: Int { 1 + varintSize(UInt64(body)) + body }
+        package var size: Int { 1 + protobufVarintSize(UInt64(body)) + body }
 
         /// Measures `features`.
         package init(_ features: [TFFeature]) {
@@ -56,7 +56,7 @@ package enum TFExample {
                 case let .float(values): payload = values.count * 4
                 }
                 payloads.append(payload)
-                body += TFExample.entrySize(key: feature.name.utf8.count, payload: payload).outer
+                body += tfExampleEntrySize(key: feature.name.utf8.count, payload: payload).outer
             }
         }
     }
@@ -81,31 +81,31 @@ package enum TFExample {
     static func serialize(
         _ features: [TFFeature], layout: Layout, into p: UnsafeMutablePointer<UInt8>
     ) -> UnsafeMutablePointer<UInt8> {
-        var p = putLengthDelimited(field: 1, length: layout.body, p)
+        var p = protobufPutLengthDelimited(field: 1, length: layout.body, p)
         for (index, feature) in features.enumerated() {
             let key = feature.name.utf8.count
             let payload = layout.payloads[index]
-            let sizes = entrySize(key: key, payload: payload)
-            p = putLengthDelimited(field: 1, length: sizes.entry, p)
-            p = putLengthDelimited(field: 1, length: key, p)
+            let sizes = tfExampleEntrySize(key: key, payload: payload)
+            p = protobufPutLengthDelimited(field: 1, length: sizes.entry, p)
+            p = protobufPutLengthDelimited(field: 1, length: key, p)
             for byte in feature.name.utf8 {
                 p.pointee = byte
                 p += 1
             }
-            p = putLengthDelimited(field: 2, length: sizes.feature, p)
+            p = protobufPutLengthDelimited(field: 2, length: sizes.feature, p)
             switch feature.values {
             case let .int64(values):
-                p = putLengthDelimited(field: 3, length: sizes.list, p)
+                p = protobufPutLengthDelimited(field: 3, length: sizes.list, p)
                 if !values.isEmpty {
-                    p = putLengthDelimited(field: 1, length: payload, p)
+                    p = protobufPutLengthDelimited(field: 1, length: payload, p)
                     values.withUnsafeBufferPointer { values in
-                        for value in values { p = putVarint(UInt64(bitPattern: value), p) }
+                        for value in values { p = protobufPutVarint(UInt64(bitPattern: value), p) }
                     }
                 }
             case let .float(values):
-                p = putLengthDelimited(field: 2, length: sizes.list, p)
+                p = protobufPutLengthDelimited(field: 2, length: sizes.list, p)
                 if !values.isEmpty {
-                    p = putLengthDelimited(field: 1, length: payload, p)
+                    p = protobufPutLengthDelimited(field: 1, length: payload, p)
                     values.withUnsafeBufferPointer { values in
                         let raw = UnsafeMutableRawPointer(p)
                         for i in 0..<values.count {
@@ -121,51 +121,54 @@ package enum TFExample {
 
     // MARK: sizes
 
-    /// For one map entry with a `key` of that many bytes and a list of `payload` packed bytes: the
-    /// `Int64List`/`FloatList` body (its packed field, absent when empty), the `Feature` body, the entry body
-    /// and the entry with its tag and length.
-    @inline(__always)
-    private static func entrySize(key: Int, payload: Int) -> (list: Int, feature: Int, entry: Int, outer: Int) {
-        let list = payload == 0 ? 0 : 1 + varintSize(UInt64(payload)) + payload
-        let feature = 1 + varintSize(UInt64(list)) + list
-        let entry = 1 + varintSize(UInt64(key)) + key + 1 + varintSize(UInt64(feature)) + feature
-        return (list, feature, entry, 1 + varintSize(UInt64(entry)) + entry)
-    }
-
     private static func packedSize(_ values: [Int64]) -> Int {
         values.withUnsafeBufferPointer { values in
             var total = 0
-            for value in values { total += varintSize(UInt64(bitPattern: value)) }
+            for value in values { total += protobufVarintSize(UInt64(bitPattern: value)) }
             return total
         }
     }
+}
 
-    // MARK: wire primitives
+// MARK: wire primitives
 
-    /// Bytes in the base-128 varint of `value` (1 to 10).
-    @inline(__always)
-    static func varintSize(_ value: UInt64) -> Int {
-        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+// Free functions rather than `TFExample` members: Swift (6.3) does not inline a `package` type's static members into
+// another module even when they are `@inlinable`, and MaskedLM's record writer calls these once per value.
+
+/// For one `Features` map entry with a `key` of that many bytes and a list of `payload` packed bytes: the
+/// `Int64List`/`FloatList` body (its packed field, absent when empty), the `Feature` body, the entry body and
+/// the entry with its tag and length.
+@inlinable @inline(__always)
+package func tfExampleEntrySize(key: Int, payload: Int) -> (list: Int, feature: Int, entry: Int, outer: Int) {
+    let list = payload == 0 ? 0 : 1 + protobufVarintSize(UInt64(payload)) + payload
+    let feature = 1 + protobufVarintSize(UInt64(list)) + list
+    let entry = 1 + protobufVarintSize(UInt64(key)) + key + 1 + protobufVarintSize(UInt64(feature)) + feature
+    return (list, feature, entry, 1 + protobufVarintSize(UInt64(entry)) + entry)
+}
+
+/// Bytes in the base-128 varint of `value` (1 to 10).
+@inlinable @inline(__always)
+package func protobufVarintSize(_ value: UInt64) -> Int {
+    (64 - (value | 1).leadingZeroBitCount + 6) / 7
+}
+
+/// Writes the base-128 varint of `value` at `p`; returns the end.
+@inlinable @inline(__always)
+package func protobufPutVarint(_ value: UInt64, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    var p = p
+    var v = value
+    while v >= 0x80 {
+        p.pointee = UInt8(truncatingIfNeeded: v) | 0x80
+        p += 1
+        v >>= 7
     }
+    p.pointee = UInt8(truncatingIfNeeded: v)
+    return p + 1
+}
 
-    @inline(__always)
-    static func putVarint(_ value: UInt64, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var p = p
-        var v = value
-        while v >= 0x80 {
-            p.pointee = UInt8(truncatingIfNeeded: v) | 0x80
-            p += 1
-            v >>= 7
-        }
-        p.pointee = UInt8(truncatingIfNeeded: v)
-        return p + 1
-    }
-
-    /// A length-delimited field's tag and length.
-    @inline(__always)
-    private static func putLengthDelimited(field: UInt8, length: Int, _ p: UnsafeMutablePointer<UInt8>)
-        -> UnsafeMutablePointer<UInt8> {
-        p.pointee = field << 3 | 2
-        return putVarint(UInt64(length), p + 1)
-    }
+/// A length-delimited field's tag and length (every field of an Example is one, so the tag is one byte).
+@inlinable @inline(__always)
+package func protobufPutLengthDelimited(field: UInt8, length: Int, _ p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    p.pointee = field << 3 | 2
+    return protobufPutVarint(UInt64(length), p + 1)
 }

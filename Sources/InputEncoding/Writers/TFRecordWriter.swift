@@ -41,14 +41,21 @@ package final class TFRecordWriter {
     @discardableResult
     package func write(_ features: [TFFeature]) throws -> Int {
         let layout = TFExample.Layout(features)
-        let size = layout.size
+        return try writeRecord(size: layout.size) { TFExample.serialize(features, layout: layout, into: $0) }
+    }
+
+    /// Appends one record of `size` data bytes that `fill` writes in place, straight into the output buffer
+    /// (no copy): it gets the start and returns the end, which must be `size` bytes on. Returns the bytes the
+    /// record took (framing included).
+    @discardableResult
+    package func writeRecord(size: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) throws -> Int {
         let p = try sink.reserve(size + 16)
         p.storeBytes(of: UInt64(size).littleEndian, as: UInt64.self)
         let lengthCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: p, count: 8)))
         p.storeBytes(of: lengthCRC.littleEndian, toByteOffset: 8, as: UInt32.self)
         let data = (p + 12).assumingMemoryBound(to: UInt8.self)
-        let end = TFExample.serialize(features, layout: layout, into: data)
-        precondition(end - data == size, "TFExample size and serialization disagree")
+        let end = fill(data)
+        precondition(end - data == size, "a TFRecord's size and its serialization disagree")
         let dataCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: data, count: size)))
         p.storeBytes(of: dataCRC.littleEndian, toByteOffset: 12 + size, as: UInt32.self)
         sink.advance(size + 16)

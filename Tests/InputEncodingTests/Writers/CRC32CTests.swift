@@ -18,7 +18,8 @@ import Testing
         #expect(CRC32C.checksum([]) == 0)
     }
 
-    /// Every length 0–40 at every start offset 0–7 (the 8-byte loop, its tail, unaligned loads), and continuing.
+    /// Every length 0–40 at every start offset 0–7 (the 8-byte loop, its tail, unaligned loads), and continuing,
+    /// for the path this CPU takes (SSE4.2 where it has it) and for the table-driven one.
     @Test func slicingAgreesWithBitwiseReference() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         let data: [UInt8] = (0..<64).map { _ in
@@ -29,6 +30,7 @@ import Testing
             for length in 0...40 {
                 let slice = Array(data[start..<(start + length)])
                 #expect(CRC32C.checksum(slice) == referenceCRC32C(slice), "start \(start) length \(length)")
+                #expect(slice.withUnsafeBytes { CRC32C.portableChecksum($0) } == referenceCRC32C(slice), "start \(start) length \(length)")
             }
         }
         let whole = data.withUnsafeBytes { CRC32C.checksum($0) }
@@ -36,7 +38,20 @@ import Testing
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[13...]),
                             continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[..<13])))
         }
+        let portableSplit = data.withUnsafeBytes { bytes in
+            CRC32C.portableChecksum(UnsafeRawBufferPointer(rebasing: bytes[13...]),
+                                    continuing: CRC32C.portableChecksum(UnsafeRawBufferPointer(rebasing: bytes[..<13])))
+        }
         #expect(whole == split)
+        #expect(whole == portableSplit)
+    }
+
+    /// The x86-64 machines this package targets have SSE4.2 (every x86-64-v2 CPU), so the instruction path is
+    /// the one the tests above exercise there.
+    @Test func instructionPathOnX86() {
+        #if arch(x86_64)
+        #expect(CRC32C.hasInstruction)
+        #endif
     }
 
     /// tensorflow's `crc32c::Mask`: rotate right 15, add 0xa282ead8 (wrapping).

@@ -37,7 +37,7 @@ import Testing
 
     @Test func varintSizes() {
         let cases: [(UInt64, Int)] = [(0, 1), (127, 1), (128, 2), (16_383, 2), (16_384, 3), (UInt64(Int64.max), 9), (.max, 10)]
-        for (value, size) in cases { #expect(TFExample.varintSize(value) == size, "\(value)") }
+        for (value, size) in cases { #expect(protobufVarintSize(value) == size, "\(value)") }
     }
 
     @Test func classifierFeaturesInRunClassifierOrder() throws {
