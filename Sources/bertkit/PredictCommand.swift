@@ -31,6 +31,7 @@ struct PredictCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be between 1 and 4096") }
+        try refuseClosedStandardStreams(inputs: [input ?? "-"], outputs: [output ?? "-"])
     }
 
     func run() throws {

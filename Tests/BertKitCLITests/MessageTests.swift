@@ -6,6 +6,7 @@ import Testing
 @Suite struct MessageTests {
     static let vocab = TestRepository.path("Fixtures/tokenization/mini/vocab.txt")
     static let corpus = TestRepository.path("Fixtures/pretraining/input.txt")
+    static let classifier = TestRepository.path("Fixtures/classifier/initial")
 
     /// A tokenizer.json holding the mini vocabulary, with `unk` as its unknown token and `extra` appended.
     static func tokenizerJSON(named name: String, unk: String = "[UNK]", extra: [String] = []) throws -> String {
@@ -40,8 +41,8 @@ import Testing
         #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
     }
 
-    /// The same refusal where encode, pretraining-data and train-vocab would read or write a closed stream
-    /// ("-"), checked before any work.
+    /// The same refusal where encode, pretraining-data, train-vocab, predict and evaluate would read or write a
+    /// closed stream ("-", or predict's defaults), checked before any work.
     @Test(arguments: [
         (["encode", "--vocab", vocab, "--max-length", "8", "--input", "-", "--input-format", "lines", "--output", "x.jsonl"], "<&-",
          "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
@@ -51,6 +52,13 @@ import Testing
          "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
         (["train-vocab", "--input", corpus, "--vocab-size", "100", "--output", "-"], ">&-",
          "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        // predict reads standard input and writes standard output by default; evaluate prints its metrics there.
+        (["predict", "--model", classifier, "--quiet"], "<&-",
+         "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
+        (["predict", "--model", classifier, "--input", corpus, "--quiet"], ">&-",
+         "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        (["evaluate", "--model", classifier, "--data", corpus, "--quiet"], ">&-",
+         "Error: standard output is closed, so the output would be lost; redirect it to a file"),
     ])
     func closedStandardStreamsAreRefusedByEveryCommand(arguments: [String], redirect: String, message: String) throws {
         let r = try CLI.run(arguments, redirect: redirect)
