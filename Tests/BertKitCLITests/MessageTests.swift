@@ -66,6 +66,46 @@ import Testing
         #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
     }
 
+    /// Column options for an input without columns (text lines, class folders) used to be ignored without a word:
+    /// a `--pair-column` classified single texts.
+    @Test func columnOptionsWithoutColumnsAreRefused() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("classes").path
+        try FileManager.default.createDirectory(atPath: folder + "/pos", withIntermediateDirectories: true)
+        try "good".write(toFile: folder + "/pos/a.txt", atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["predict", "--model", Self.classifier, "--pair-column", "second", "--quiet"],
+             "--pair-column selects a column of a CSV/TSV input or a JSONL key, but standard input is read as text lines"),
+            (["encode", "--vocab", Self.vocab, "--max-length", "8", "--input", Self.corpus, "--text-column", "1",
+              "--output", dir.appendingPathComponent("x.jsonl").path],
+             "--text-column selects a column of a CSV/TSV input or a JSONL key, but \(Self.corpus) is read as text lines"),
+            (["evaluate", "--model", Self.classifier, "--data", folder, "--label-column", "label", "--quiet"],
+             "--label-column selects a column of a CSV/TSV input or a JSONL key, but \(folder) is read as class folders"),
+            (["finetune", "--model", Self.classifier, "--train", folder, "--text-column", "text", "--quiet",
+              "--output", dir.appendingPathComponent("run").path],
+             "--text-column selects a column of a CSV/TSV input or a JSONL key, but \(folder) is read as class folders"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments, stdin: Data("a text\n".utf8))
+            #expect(r.status != 0, "\(arguments[0])")
+            #expect(r.stderr.hasPrefix("Error: " + message + ", which have none; drop the option or give a .csv, .tsv or .jsonl file\n"),
+                    "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.jsonl").path))
+    }
+
+    /// `predict --input -` reads standard input as text lines, as no `--input` does (it used to ask for an
+    /// --input-format that predict does not have).
+    @Test func predictReadsStandardInputFromDash() throws {
+        let texts = Data("a good film\nbad\n".utf8)
+        let implicit = try CLI.run(["predict", "--model", Self.classifier, "--quiet"], stdin: texts)
+        let dash = try CLI.run(["predict", "--model", Self.classifier, "--input", "-", "--quiet"], stdin: texts)
+        #expect(implicit.status == 0 && dash.status == 0, "\(dash.stderr)")
+        #expect(dash.stdout == implicit.stdout)
+        #expect(dash.text.split(separator: "\n").count == 2)
+    }
+
     /// Classic Mac line endings used to merge every record into one output line without a word.
     @Test func carriageReturnOnlyInputIsAnError() throws {
         let r = try CLI.run(["tokenize", "--vocab", Self.vocab, "--quiet"], stdin: Data("first\rsecond\rthird\r".utf8))
