@@ -80,6 +80,29 @@ import Testing
                                           groups: [[0, 3, 6], [1, 4, 7], [2, 5]])
     }
 
+    /// A bad token id in a later group's row, or in padding a group would cut off, refuses the whole batch before
+    /// any group runs, as the ungrouped pass does: no gradient of the earlier groups is left behind.
+    @Test(arguments: [(3, 50), (1, 62)])
+    func badIDRefusesTheBatchBeforeAnyGroup(row: Int, position: Int) throws {
+        let task = ClassificationTask(labels: ["a", "b", "c"], multiLabel: false, classWeights: nil)
+        let good = Self.batch(targets: .classes([0, 1, 2, 1, 1, 0]))
+        var ids = good.tokenIDs
+        ids[row * good.sequenceLength + position] = 1_000_000
+        let bad = TrainingBatch(batchSize: good.batchSize, sequenceLength: good.sequenceLength, tokenIDs: ids,
+                                tokenTypeIDs: good.tokenTypeIDs, attentionMask: good.attentionMask, targets: good.targets)
+        for grouped in [false, true] {
+            let trainer = try NativeClassifierTrainer(
+                modelDirectory: ClassifierTrainerTests.initial, task: task,
+                optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3), threads: 2, dropout: false, groupsByLength: grouped)
+            #expect(trainer.lossGroups(bad)?.count == 2)
+            #expect(throws: NativeEncoderError.self, "grouped: \(grouped)") {
+                try trainer.accumulateGradients(for: bad, lossScale: 1, dropoutSeed: 0)
+            }
+            #expect(trainer.gradient(named: "classifier.bias") == [0, 0, 0], "grouped: \(grouped)")
+            #expect(trainer.clipGradientNorm(maxNorm: 1) == 0, "grouped: \(grouped)")
+        }
+    }
+
     /// Accumulates `batch` (twice, as gradient accumulation does, with a loss scale) on a grouping and a
     /// non-grouping trainer and expects the groups, the losses and every gradient to agree.
     static func expectGroupedEqualsWhole(task: ClassificationTask, batch: TrainingBatch, groups: [[Int]]) throws {
