@@ -66,3 +66,12 @@ struct LabelledColumnOptions: ParsableArguments {
         columns.readerConfiguration(path: path, format: format, hasHeader: hasHeader, labelColumn: labelColumn)
     }
 }
+
+/// Refuses a dataset path whose format its extension does not tell, for the commands without `--input-format`
+/// (finetune, evaluate, predict): the reader's own message suggests that option, which they lack.
+func requireKnownFormat(_ path: String, option: String) throws {
+    do { _ = try DatasetFormat.detect(path: path) } catch {
+        throw ValidationError("\(option): cannot tell the format of '\(path)' from its extension; give a .csv, .tsv, .jsonl "
+            + "or .txt file (optionally .gz) or a folder of class folders")
+    }
+}

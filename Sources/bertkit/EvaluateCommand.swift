@@ -28,6 +28,7 @@ struct EvaluateCommand: ParsableCommand {
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be between 1 and 4096") }
         // The metrics are printed on standard output.
         try refuseClosedStandardStreams(inputs: [data], outputs: ["-"], outputOption: false)
+        try requireKnownFormat(data, option: "--data")
         try columns.refuseWithoutColumns([(data, nil)])
     }
 

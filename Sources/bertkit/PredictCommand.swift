@@ -32,6 +32,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be between 1 and 4096") }
         try refuseClosedStandardStreams(inputs: [input ?? "-"], outputs: [output ?? "-"])
+        if let input, input != "-" { try requireKnownFormat(input, option: "--input") }
         try columns.refuseWithoutColumns([(input ?? "-", input == nil || input == "-" ? .lines : nil)])
     }
 

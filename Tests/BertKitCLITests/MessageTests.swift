@@ -95,6 +95,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.jsonl").path))
     }
 
+    /// finetune, evaluate and predict have no --input-format: a path whose extension says no format is refused
+    /// naming the option, not with the reader's advice to pass --input-format.
+    @Test func unknownFormatsNameTheOption() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data.json").path
+        try "{}".write(toFile: data, atomically: true, encoding: .utf8)
+        let tail = ": cannot tell the format of '\(data)' from its extension; give a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders\n"
+        let cases: [([String], String)] = [
+            (["predict", "--model", Self.classifier, "--input", data, "--quiet"], "--input"),
+            (["evaluate", "--model", Self.classifier, "--data", data, "--quiet"], "--data"),
+            (["finetune", "--model", Self.classifier, "--train", data, "--quiet", "--output", dir.appendingPathComponent("run").path], "--train"),
+        ]
+        for (arguments, option) in cases {
+            let r = try CLI.run(arguments)
+            #expect(r.status != 0)
+            #expect(r.stderr.hasPrefix("Error: " + option + tail), "\(r.stderr)")
+        }
+    }
+
     /// `predict --input -` reads standard input as text lines, as no `--input` does (it used to ask for an
     /// --input-format that predict does not have).
     @Test func predictReadsStandardInputFromDash() throws {
