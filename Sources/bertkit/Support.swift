@@ -59,6 +59,15 @@ struct LineIOOptions: ParsableArguments {
     }
 }
 
+/// Refuses an output that is one of the input files (same file, any path to it): the output replaces its path
+/// when complete, so the user's input would be replaced by what was made from it.
+/// - Throws: `LineIOError.outputIsInput` naming the output.
+func refuseOutputsOverInputs(inputs: [String], outputs: [String]) throws {
+    for output in outputs {
+        for input in inputs { try AtomicOutput.refuseOverwriting(input: input, output: output) }
+    }
+}
+
 /// Refuses a standard stream the process was started with closed (`<&-`, `>&-`) when one of `inputs` or
 /// `outputs` is "-": reading it would see an empty input, and writing it would lose the output silently. The
 /// message suggests `--output FILE` unless `outputOption` is false (a command that always prints its result).
