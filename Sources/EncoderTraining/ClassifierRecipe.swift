@@ -42,6 +42,10 @@ public struct ClassifierRecipe: Sendable, Equatable, Codable {
     public init(modelDirectory directory: String) throws {
         let recipePath = directory + "/" + Self.fileName
         if let data = FileManager.default.contents(atPath: recipePath) {
+            // A syntax error is reported with its position; JSONDecoder says only that the data are corrupted.
+            do { _ = try JSONValue.parseObject(data) } catch {
+                throw TrainingError.fileError(path: recipePath, reason: error.reason + "; fix it, or delete it to fall back to config.json")
+            }
             do { self = try JSONDecoder().decode(Self.self, from: data) } catch {
                 throw TrainingError.fileError(path: recipePath, reason: "not a readable recipe (\(error)); delete it to fall back to config.json")
             }

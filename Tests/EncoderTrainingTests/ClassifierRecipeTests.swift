@@ -18,6 +18,17 @@ import Testing
         #expect(try ClassifierRecipe(modelDirectory: dir) == ClassifierRecipe(labels: ["neg", "pos"], multiLabel: false, maxLength: 64, normalize: nil))
     }
 
+    /// A bertkit.json that is not valid JSON is reported with the byte, line and column where parsing stopped.
+    @Test func recipeSyntaxErrorIsPositioned() throws {
+        let dir = try Self.folder(config: nil)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "{\"labels\": [\"a\", \"b\"],\n \"max_length\": 12 8}".write(toFile: dir + "/bertkit.json", atomically: true, encoding: .utf8)
+        #expect(throws: TrainingError.fileError(path: dir + "/bertkit.json", reason:
+            "not valid JSON: invalid value at byte 41 (line 2, column 19); fix it, or delete it to fall back to config.json")) {
+            try ClassifierRecipe(modelDirectory: dir)
+        }
+    }
+
     @Test(arguments: [
         (nil, "missing or unreadable; --model must be a folder written by `bertkit finetune` or a Hugging Face classifier"),
         // Parsing stops at the "e" of neg (read as the start of null).
