@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InputEncoding
 
 /// `--text-column`, `--pair-column`, `--skip-bad-rows`: how a command that reads a dataset picks its texts
@@ -70,6 +71,9 @@ struct LabelledColumnOptions: ParsableArguments {
 /// Refuses a dataset path whose format its extension does not tell, for the commands without `--input-format`
 /// (finetune, evaluate, predict): the reader's own message suggests that option, which they lack.
 func requireKnownFormat(_ path: String, option: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw ValidationError("\(option): '\(path)' does not exist; give a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders")
+    }
     do { _ = try DatasetFormat.detect(path: path) } catch {
         throw ValidationError("\(option): cannot tell the format of '\(path)' from its extension; give a .csv, .tsv, .jsonl "
             + "or .txt file (optionally .gz) or a folder of class folders")

@@ -113,6 +113,10 @@ import Testing
             #expect(r.status != 0)
             #expect(r.stderr.hasPrefix("Error: " + option + tail), "\(r.stderr)")
         }
+        // A folder that does not exist has no extension to tell: it is named as missing.
+        let missing = dir.appendingPathComponent("no-such-folder").path
+        let r = try CLI.run(["finetune", "--model", Self.classifier, "--train", missing, "--quiet", "--output", dir.appendingPathComponent("run").path])
+        #expect(r.stderr.hasPrefix("Error: --train: '\(missing)' does not exist; give a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders\n"), "\(r.stderr)")
     }
 
     /// `predict --input -` reads standard input as text lines, as no `--input` does (it used to ask for an
