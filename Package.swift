@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "MaskedLM", dependencies: ["InputEncoding", "WordPiece", "TextNormalization", "LineIO", "BertKitSupport"]),
         // Fine-tuning without BLAS: the EncoderTrainer protocol that backends implement, the training loop,
         // optimizer settings and schedules, metrics, checkpoints and reports. NativeEncoder implements it.
-        .target(name: "EncoderTraining", dependencies: ["InputEncoding", "LineIO", "BertKitSupport"]),
+        .target(name: "EncoderTraining", dependencies: ["WordPiece", "InputEncoding", "LineIO", "BertKitSupport"]),
 
         // MARK: CLI
         .executableTarget(

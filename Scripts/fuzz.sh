@@ -16,18 +16,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ledger=.build/fuzz-logs/ledger.tsv
 if [ "${1:-}" = --totals ]; then
     # Every run appends a line to the ledger (time, commit, harness, executions, CPU seconds, result); a
     # campaign over several sessions resumes each harness's corpus and adds up here.
+    if [ ! -f "$ledger" ]; then
+        echo "fuzz.sh: no runs recorded yet ($ledger does not exist); run Scripts/fuzz.sh first" >&2
+        exit 0
+    fi
     printf '%-15s %14s %12s %6s %8s\n' harness executions cpu-seconds runs failed
     awk -F '\t' '{ runs[$3] += $4; cpu[$3] += $5; n[$3]++; if ($6 != "ok") bad[$3]++ }
         END { for (h in runs) printf "%-15s %14d %12d %6d %8d\n", h, runs[h], cpu[h], n[h], bad[h] }' \
-        .build/fuzz-logs/ledger.tsv | sort
+        "$ledger" | sort
     exit 0
 fi
 top_up=0
 if [ "${1:-}" = --top-up ]; then top_up=1; shift; fi
 seconds=${1:-60}
+# Checked before the build: a harness name in the seconds' place (`fuzz.sh jsonl`) used to surface minutes
+# later as a shell arithmetic error.
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+    echo "fuzz.sh: the first argument is the CPU seconds per harness (a whole number of at least 1), not '$seconds'" >&2
+    echo "usage: Scripts/fuzz.sh [CPU_SECONDS_PER_HARNESS] [HARNESS...] | Scripts/fuzz.sh --totals" >&2
+    exit 2
+fi
 [ $# -gt 0 ] && shift
 build=.build/fuzz
 # -sanitize=fuzzer links libFuzzer's runtime whole, its main included, beside bertkit-fuzz's own: the link allows
@@ -42,9 +54,19 @@ nice -n 15 swift build -c release --build-path "$build" --product bertkit-fuzz \
     -Xswiftc -use-ld=lld -Xlinker --allow-multiple-definition
 bin="$build/release/bertkit-fuzz"
 
-if [ $# -gt 0 ]; then harnesses=("$@"); else mapfile -t harnesses < <("$bin" list); fi
+mapfile -t known < <("$bin" list)
+if [ $# -gt 0 ]; then harnesses=("$@"); else harnesses=("${known[@]}"); fi
+# Every name is checked before any harness runs: a typo used to stop the script at its turn (set -e on the
+# seeds command), after the harnesses before it had run and with an empty Fixtures/fuzz/TYPO folder made.
+for harness in "${harnesses[@]}"; do
+    found=no
+    for name in "${known[@]}"; do if [ "$name" = "$harness" ]; then found=yes; fi; done
+    if [ "$found" = no ]; then
+        echo "fuzz.sh: no harness named '$harness'; the harnesses are: ${known[*]}" >&2
+        exit 2
+    fi
+done
 mkdir -p .build/fuzz-logs .build/fuzz-artifacts
-ledger=.build/fuzz-logs/ledger.tsv
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 hz=$(getconf CLK_TCK)
 # CPU seconds (user + system, every thread) a running process has used.

@@ -1,4 +1,5 @@
 import Foundation
+import WordPiece
 
 /// How a fine-tuned model folder reads its inputs, saved next to the weights as `bertkit.json` so that
 /// `bertkit predict` and `evaluate` prepare texts exactly as training did (normalization profile, length,
@@ -36,19 +37,27 @@ public struct ClassifierRecipe: Sendable, Equatable, Codable {
 
     /// Reads `DIR/bertkit.json`, else the labels and problem type of `DIR/config.json` with `maxLength` 128 (or
     /// the config's `max_position_embeddings` if smaller).
-    /// - Throws: `TrainingError.fileError` naming the file when neither gives labels.
+    /// - Throws: `TrainingError.fileError` naming the file when neither gives labels (a config.json that is not
+    ///   valid JSON with the byte, line and column where parsing stopped).
     public init(modelDirectory directory: String) throws {
         let recipePath = directory + "/" + Self.fileName
         if let data = FileManager.default.contents(atPath: recipePath) {
+            // A syntax error is reported with its position; JSONDecoder says only that the data are corrupted.
+            do { _ = try JSONValue.parseObject(data) } catch {
+                throw TrainingError.fileError(path: recipePath, reason: error.reason + "; fix it, or delete it to fall back to config.json")
+            }
             do { self = try JSONDecoder().decode(Self.self, from: data) } catch {
                 throw TrainingError.fileError(path: recipePath, reason: "not a readable recipe (\(error)); delete it to fall back to config.json")
             }
             return
         }
         let configPath = directory + "/config.json"
-        guard let data = FileManager.default.contents(atPath: configPath),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw TrainingError.fileError(path: configPath, reason: "missing or not JSON; --model must be a folder written by `bertkit finetune` or a Hugging Face classifier")
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw TrainingError.fileError(path: configPath, reason: "missing or unreadable; --model must be a folder written by `bertkit finetune` or a Hugging Face classifier")
+        }
+        let object: [String: Any]
+        do { object = try JSONValue.parseObject(data) } catch {
+            throw TrainingError.fileError(path: configPath, reason: error.reason)
         }
         guard let id2label = object["id2label"] as? [String: Any], !id2label.isEmpty else {
             throw TrainingError.fileError(path: configPath, reason: "has no id2label; this is not a fine-tuned classifier (fine-tune it first with `bertkit finetune`)")

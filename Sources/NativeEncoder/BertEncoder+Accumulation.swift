@@ -15,7 +15,8 @@ extension BertEncoder {
     /// Chosen over an accumulating mode inside every backward kernel: the one extra pass reads the dense tensors and
     /// only the word-embedding rows this batch touched (the embedding matrix, half of MiniLM's parameters, is
     /// otherwise skipped), measured at 3.6 ms per 32 x 128 MiniLM micro-batch (Scripts/bench/classifier-step.sh),
-    /// which is all such a mode could save. A single micro-batch per update never comes here.
+    /// which is all such a mode could save. An update of one micro-batch run whole never comes here; every length
+    /// group after a batch's first does (`NativeClassifierTrainer.accumulateGradients`).
     func backwardAdding(pooledGradient: [Float], scratch: GradientScratch) throws {
         let primary = gradients, primaryRows = touchedWordRows
         gradients = scratch.arena

@@ -19,12 +19,10 @@ extension BertEncoder {
         try forward(batch, training: training, dropoutSeed: dropoutSeed, pooledOnly: pooledOnly, forBackward: !options.inferenceOnly)
     }
 
-    /// `forward` on the plan asked for: `forBackward` false lays out the inference-only plan whatever the options
-    /// say (the classifier trainer's evaluation passes, between training steps of the same encoder).
-    func forward(_ batch: EncoderBatch, training: Bool, dropoutSeed: UInt64, pooledOnly: Bool, forBackward: Bool) throws {
-        // An encoder made with init(configuration:) has not loaded OpenBLAS yet: report a missing library here
-        // (NativeEncoderError.blasUnavailable) instead of aborting in the first matrix product.
-        try BLAS.load()
+    /// Refuses a batch the model cannot take: longer than its positions, or with a token id or type outside its
+    /// vocabularies (padding positions included).
+    /// - Throws: `NativeEncoderError.invalidBatch`.
+    func check(_ batch: EncoderBatch) throws {
         let c = configuration
         guard batch.sequenceLength <= c.maxPositions else {
             throw NativeEncoderError.invalidBatch(
@@ -36,6 +34,16 @@ extension BertEncoder {
         if let bad = batch.tokenTypeIDs.first(where: { $0 < 0 || Int($0) >= c.typeVocabularySize }) {
             throw NativeEncoderError.invalidBatch(reason: "token type \(bad) is outside 0..<\(c.typeVocabularySize)")
         }
+    }
+
+    /// `forward` on the plan asked for: `forBackward` false lays out the inference-only plan whatever the options
+    /// say (the classifier trainer's evaluation passes, between training steps of the same encoder).
+    func forward(_ batch: EncoderBatch, training: Bool, dropoutSeed: UInt64, pooledOnly: Bool, forBackward: Bool) throws {
+        // An encoder made with init(configuration:) has not loaded OpenBLAS yet: report a missing library here
+        // (NativeEncoderError.blasUnavailable) instead of aborting in the first matrix product.
+        try BLAS.load()
+        let c = configuration
+        try check(batch)
         if workspace?.batchSize != batch.batchSize || workspace?.sequenceLength != batch.sequenceLength
             || workspace?.forBackward != forBackward {
             // A plan for the new shape reuses the old arena when it is big enough (batches of varying length,

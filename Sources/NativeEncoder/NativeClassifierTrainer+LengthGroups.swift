@@ -18,10 +18,11 @@ extension NativeClassifierTrainer {
     func lossGroups(_ batch: TrainingBatch) -> [LossGroup]? {
         let s = batch.sequenceLength
         // A sequence's extent: up to its last real token (padding may sit anywhere; only what follows the last
-        // real token can be cut). At least 1, so a fully padded row keeps a shape.
+        // real token can be cut). A fully padded row keeps the whole length: with every key masked its attention
+        // is uniform over all `s` positions, so cutting it would change its output.
         let extents = (0..<batch.batchSize).map { row -> Int in
             let mask = batch.attentionMask[(row * s)..<(row * s + s)]
-            return (mask.lastIndex(where: { $0 != 0 }).map { $0 - row * s + 1 }) ?? 1
+            return (mask.lastIndex(where: { $0 != 0 }).map { $0 - row * s + 1 }) ?? s
         }
         let groups = Self.lengthGroups(extents: extents, hiddenSize: encoder.configuration.hiddenSize)
         guard groups.count > 1 else { return nil }

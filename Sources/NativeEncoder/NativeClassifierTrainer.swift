@@ -140,7 +140,9 @@ public final class NativeClassifierTrainer: EncoderTrainer {
         guard !encoder.options.inferenceOnly else {
             throw NativeEncoderError.invalidTrainingInput(reason: "the trainer was made with encoderOptions.inferenceOnly; it predicts but cannot train")
         }
-        _ = try encoderBatch(batch)
+        // The whole batch is checked before any group runs: a bad id in a later group (or in padding a group
+        // cuts off) must refuse the batch as the ungrouped pass does, not leave the earlier groups' gradients.
+        try encoder.check(try encoderBatch(batch))
         try checkTargets(batch)
         guard groupsByLength, let plan = lossGroups(batch) else {
             return try accumulateGroup(batch, lossScale: lossScale, dropoutSeed: dropoutSeed)

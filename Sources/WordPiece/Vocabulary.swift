@@ -139,11 +139,9 @@ extension Vocabulary {
     public init(tokenizerJSON path: String) throws {
         let data = try Self.readAll(path)
         func fail(_ reason: String) -> VocabularyError { .invalidTokenizerJSON(path: path, reason: reason) }
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw fail(JSONValue.syntaxProblem(error, data: data))
-        }
-        guard let object = root as? [String: Any], let model = object["model"] as? [String: Any] else {
+        let object: [String: Any]
+        do { object = try JSONValue.parseObject(data) } catch { throw fail(error.reason) }
+        guard let model = object["model"] as? [String: Any] else {
             throw fail("no \"model\" object")
         }
         guard (model["type"] as? String) == "WordPiece" else {

@@ -120,7 +120,9 @@ struct EncodeCommand: ParsableCommand {
         let job = DatasetEncoding(tokenizer: tokenizer, configuration: .init(
             returnOverflowing: returnOverflowing, returnOffsets: returnOffsets, returnSpecialTokensMask: returnSpecialTokensMask,
             labels: labelList, threads: threads))
-        let reader = columns.readerConfiguration(path: input, format: inputFormat.flatMap(DatasetFormat.init(rawValue:)), hasHeader: !noHeader)
+        let datasetFormat = inputFormat.flatMap(DatasetFormat.init(rawValue:))
+        try columns.refuseWithoutColumns([(input, datasetFormat)])
+        let reader = columns.readerConfiguration(path: input, format: datasetFormat, hasHeader: !noHeader)
         let total = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
         let progress = ProgressLine(enabled: !quiet)
         let summary = try job.run(reader: reader, format: kind, output: output) { summary, bytesRead in

@@ -26,6 +26,10 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be between 1 and 4096") }
+        // The metrics are printed on standard output.
+        try refuseClosedStandardStreams(inputs: [data], outputs: ["-"], outputOption: false)
+        try requireKnownFormat(data, option: "--data")
+        try columns.refuseWithoutColumns([(data, nil)])
     }
 
     func run() throws {

@@ -93,6 +93,9 @@ struct FinetuneCommand: ParsableCommand {
         tokenizer.truncation = Truncation(maxLength: maxLength)
         tokenizer.padding = nil
         let readStart = ContinuousClock.now
+        try requireKnownFormat(train, option: "--train")
+        if let eval { try requireKnownFormat(eval, option: "--eval") }
+        try columns.refuseWithoutColumns([(train, nil)] + (eval.map { [($0, nil)] } ?? []))
         let trainData = try ClassificationDataset(reading: columns.readerConfiguration(path: train), tokenizer: tokenizer, labels: .discover, multiLabel: multiLabel)
         let evalData = try eval.map {
             try ClassificationDataset(reading: columns.readerConfiguration(path: $0), tokenizer: tokenizer, labels: .fixed(trainData.labels),

@@ -21,7 +21,7 @@ struct PredictCommand: ParsableCommand {
             """)
 
     @Option(help: "Fine-tuned model folder (from `bertkit finetune`, or a Hugging Face BertForSequenceClassification folder).") var model: String
-    @Option(help: "Input file (default: standard input, one text a line).") var input: String?
+    @Option(help: "Input file, or - for standard input (the default; one text a line).") var input: String?
     @Option(help: "Output file (default: standard output).") var output: String?
     @OptionGroup var columns: DatasetColumnOptions
     @Flag(help: "Classify long texts over all their windows (window logits averaged).") var windows = false
@@ -31,6 +31,9 @@ struct PredictCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be between 1 and 4096") }
+        try refuseClosedStandardStreams(inputs: [input ?? "-"], outputs: [output ?? "-"])
+        if let input, input != "-" { try requireKnownFormat(input, option: "--input") }
+        try columns.refuseWithoutColumns([(input ?? "-", input == nil || input == "-" ? .lines : nil)])
     }
 
     func run() throws {
@@ -38,8 +41,9 @@ struct PredictCommand: ParsableCommand {
         try AtomicOutput.refuseOverwriting(input: input, output: output)
         let classifier = try LoadedClassifier(directory: model, threads: blas.workerCount)
         blas.printKernelReport(command: "predict", quiet: quiet)
+        // No --input, or "-": standard input, one text a line.
         let path = input ?? "-"
-        let inputFormat: DatasetFormat? = input == nil ? .lines : nil
+        let inputFormat: DatasetFormat? = path == "-" ? .lines : nil
         var reader = try DatasetReader(configuration: columns.readerConfiguration(path: path, format: inputFormat))
         let sink = try AtomicOutput(path: output == "-" ? nil : output)
         let start = ContinuousClock.now

@@ -85,8 +85,12 @@ struct PretrainingDataCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input.isEmpty { throw ValidationError("--input needs at least one file or folder") }
         try refuseClosedStandardStreams(inputs: input, outputs: output.split(separator: ",").map(String.init))
-        if output.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+        let outputs = output.split(separator: ",", omittingEmptySubsequences: false)
+        if outputs.contains(where: \.isEmpty) {
             throw ValidationError("--output has an empty path; give FILE or FILE1,FILE2,...")
+        }
+        if let twice = outputs.indices.first(where: { outputs[..<$0].contains(outputs[$0]) }) {
+            throw ValidationError("--output names '\(outputs[twice])' twice; give each file once")
         }
     }
 
@@ -100,6 +104,9 @@ struct PretrainingDataCommand: ParsableCommand {
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: PersianOptions()) }
         let tokenizer = try GoogleDocumentReader.googleTokenizer(vocabulary: vocabulary, cased: cased, normalizer: normalizer)
         let files = try GoogleDocumentReader.inputFiles(input)
+        let outputs = shards.map { n in (shardIndex.map { [$0] } ?? Array(0..<n)).map { Self.shardPath(output, $0, n) } }
+            ?? output.split(separator: ",").map(String.init)
+        try refuseOutputsOverInputs(inputs: files, outputs: outputs)
         let reader = GoogleDocumentReader(tokenizer: tokenizer, splitSentences: splitSentences)
         let outputKind = PretrainingWriter.Format(rawValue: outputFormat) ?? .tfrecord
         var documents = 0, sentences = 0, tokens = 0, written = 0, fileCount = 0

@@ -59,14 +59,25 @@ struct LineIOOptions: ParsableArguments {
     }
 }
 
+/// Refuses an output that is one of the input files (same file, any path to it): the output replaces its path
+/// when complete, so the user's input would be replaced by what was made from it.
+/// - Throws: `LineIOError.outputIsInput` naming the output.
+func refuseOutputsOverInputs(inputs: [String], outputs: [String]) throws {
+    for output in outputs {
+        for input in inputs { try AtomicOutput.refuseOverwriting(input: input, output: output) }
+    }
+}
+
 /// Refuses a standard stream the process was started with closed (`<&-`, `>&-`) when one of `inputs` or
-/// `outputs` is "-": reading it would see an empty input, and writing it would lose the output silently.
-func refuseClosedStandardStreams(inputs: [String], outputs: [String]) throws {
+/// `outputs` is "-": reading it would see an empty input, and writing it would lose the output silently. The
+/// message suggests `--output FILE` unless `outputOption` is false (a command that always prints its result).
+func refuseClosedStandardStreams(inputs: [String], outputs: [String], outputOption: Bool = true) throws {
     if inputs.contains("-"), closedStandardDescriptors.contains(0) {
         throw ValidationError("standard input is closed; give --input FILE or redirect a file into bertkit")
     }
     if outputs.contains("-"), closedStandardDescriptors.contains(1) {
-        throw ValidationError("standard output is closed, so the output would be lost; give --output FILE or redirect it to a file")
+        throw ValidationError("standard output is closed, so the output would be lost; "
+            + (outputOption ? "give --output FILE or redirect it to a file" : "redirect it to a file"))
     }
 }
 

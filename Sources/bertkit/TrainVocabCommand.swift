@@ -95,6 +95,7 @@ struct TrainVocabCommand: ParsableCommand {
     func run() throws {
         let start = ContinuousClock.now
         let files = try expandInputs(input)
+        try refuseOutputsOverInputs(inputs: files, outputs: [output])
         var counts = WordCounts()
         var bytes = 0
         let normalizer = try normalize.map { try makeNormalizer(profile: $0, form: nil, persian: persian) }

@@ -24,6 +24,42 @@ import Testing
         return dir
     }
 
+    /// pretraining-data and train-vocab used to replace an input file given again as the output (the output's
+    /// rename at the end), losing the corpus; now refused before any work, as encode and tokenize refuse it.
+    @Test(arguments: [
+        ["pretraining-data", "--vocab", vocab, "--format", "jsonl", "--input"],
+        ["pretraining-data", "--vocab", vocab, "--format", "jsonl", "--shards", "1", "--input"],
+        ["train-vocab", "--vocab-size", "100", "--input"],
+    ])
+    func outputOverAnInputIsRefused(command: [String]) throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try Data(contentsOf: URL(fileURLWithPath: TestRepository.path("Fixtures/pretraining/input.txt")))
+        let input = dir.appendingPathComponent("corpus.txt"), other = dir.appendingPathComponent("other.txt")
+        try corpus.write(to: input)
+        try corpus.write(to: other)
+        // With --shards 1 the one file is named PATH-00000-of-00001 after --output: make that an input too.
+        let sharded = command.contains("--shards")
+        let target = sharded ? dir.appendingPathComponent("corpus-00000-of-00001.txt") : input
+        if sharded { try corpus.write(to: target) }
+        let r = try CLI.run(command + [other.path, target.path, "--output", input.path, "--quiet"])
+        #expect(r.status != 0)
+        #expect(r.stderr.hasPrefix("Error: output '\(target.path)' is the input file; write to another path"), "\(r.stderr)")
+        #expect(try Data(contentsOf: target) == corpus)
+    }
+
+    /// The same output named twice in pretraining-data's round-robin list is refused by name.
+    @Test func repeatedOutputIsRefused() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.jsonl").path, b = dir.appendingPathComponent("b.jsonl").path
+        let r = try CLI.run(["pretraining-data", "--vocab", Self.vocab, "--input", TestRepository.path("Fixtures/pretraining/input.txt"),
+                             "--output", [a, b, a].joined(separator: ","), "--format", "jsonl"])
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix("Error: --output names '\(a)' twice; give each file once\n"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: b))
+    }
+
     /// `2>/dev/full` and `2>&-` used to end in SIGILL inside FileHandle.standardError.write (the summary, or
     /// embed's kernel line before any output); now the message is lost and the run succeeds.
     @Test(arguments: ["2>/dev/full", "2>&-"])

@@ -6,6 +6,7 @@ import Testing
 @Suite struct MessageTests {
     static let vocab = TestRepository.path("Fixtures/tokenization/mini/vocab.txt")
     static let corpus = TestRepository.path("Fixtures/pretraining/input.txt")
+    static let classifier = TestRepository.path("Fixtures/classifier/initial")
 
     /// A tokenizer.json holding the mini vocabulary, with `unk` as its unknown token and `extra` appended.
     static func tokenizerJSON(named name: String, unk: String = "[UNK]", extra: [String] = []) throws -> String {
@@ -40,8 +41,8 @@ import Testing
         #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
     }
 
-    /// The same refusal where encode, pretraining-data and train-vocab would read or write a closed stream
-    /// ("-"), checked before any work.
+    /// The same refusal where encode, pretraining-data, train-vocab, predict and evaluate would read or write a
+    /// closed stream ("-", or predict's defaults), checked before any work.
     @Test(arguments: [
         (["encode", "--vocab", vocab, "--max-length", "8", "--input", "-", "--input-format", "lines", "--output", "x.jsonl"], "<&-",
          "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
@@ -51,11 +52,82 @@ import Testing
          "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
         (["train-vocab", "--input", corpus, "--vocab-size", "100", "--output", "-"], ">&-",
          "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        // predict reads standard input and writes standard output by default; evaluate prints its metrics there.
+        (["predict", "--model", classifier, "--quiet"], "<&-",
+         "Error: standard input is closed; give --input FILE or redirect a file into bertkit"),
+        (["predict", "--model", classifier, "--input", corpus, "--quiet"], ">&-",
+         "Error: standard output is closed, so the output would be lost; give --output FILE or redirect it to a file"),
+        (["evaluate", "--model", classifier, "--data", corpus, "--quiet"], ">&-",
+         "Error: standard output is closed, so the output would be lost; redirect it to a file"),
     ])
     func closedStandardStreamsAreRefusedByEveryCommand(arguments: [String], redirect: String, message: String) throws {
         let r = try CLI.run(arguments, redirect: redirect)
         #expect(r.status == 64)
         #expect(r.stderr.hasPrefix(message + "\n"), "\(r.stderr)")
+    }
+
+    /// Column options for an input without columns (text lines, class folders) used to be ignored without a word:
+    /// a `--pair-column` classified single texts.
+    @Test func columnOptionsWithoutColumnsAreRefused() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("classes").path
+        try FileManager.default.createDirectory(atPath: folder + "/pos", withIntermediateDirectories: true)
+        try "good".write(toFile: folder + "/pos/a.txt", atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["predict", "--model", Self.classifier, "--pair-column", "second", "--quiet"],
+             "--pair-column selects a column of a CSV/TSV input or a JSONL key, but standard input is read as text lines"),
+            (["encode", "--vocab", Self.vocab, "--max-length", "8", "--input", Self.corpus, "--text-column", "1",
+              "--output", dir.appendingPathComponent("x.jsonl").path],
+             "--text-column selects a column of a CSV/TSV input or a JSONL key, but \(Self.corpus) is read as text lines"),
+            (["evaluate", "--model", Self.classifier, "--data", folder, "--label-column", "label", "--quiet"],
+             "--label-column selects a column of a CSV/TSV input or a JSONL key, but \(folder) is read as class folders"),
+            (["finetune", "--model", Self.classifier, "--train", folder, "--text-column", "text", "--quiet",
+              "--output", dir.appendingPathComponent("run").path],
+             "--text-column selects a column of a CSV/TSV input or a JSONL key, but \(folder) is read as class folders"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments, stdin: Data("a text\n".utf8))
+            #expect(r.status != 0, "\(arguments[0])")
+            #expect(r.stderr.hasPrefix("Error: " + message + ", which have none; drop the option or give a .csv, .tsv or .jsonl file\n"),
+                    "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.jsonl").path))
+    }
+
+    /// finetune, evaluate and predict have no --input-format: a path whose extension says no format is refused
+    /// naming the option, not with the reader's advice to pass --input-format.
+    @Test func unknownFormatsNameTheOption() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data.json").path
+        try "{}".write(toFile: data, atomically: true, encoding: .utf8)
+        let tail = ": cannot tell the format of '\(data)' from its extension; give a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders\n"
+        let cases: [([String], String)] = [
+            (["predict", "--model", Self.classifier, "--input", data, "--quiet"], "--input"),
+            (["evaluate", "--model", Self.classifier, "--data", data, "--quiet"], "--data"),
+            (["finetune", "--model", Self.classifier, "--train", data, "--quiet", "--output", dir.appendingPathComponent("run").path], "--train"),
+        ]
+        for (arguments, option) in cases {
+            let r = try CLI.run(arguments)
+            #expect(r.status != 0)
+            #expect(r.stderr.hasPrefix("Error: " + option + tail), "\(r.stderr)")
+        }
+        // A folder that does not exist has no extension to tell: it is named as missing.
+        let missing = dir.appendingPathComponent("no-such-folder").path
+        let r = try CLI.run(["finetune", "--model", Self.classifier, "--train", missing, "--quiet", "--output", dir.appendingPathComponent("run").path])
+        #expect(r.stderr.hasPrefix("Error: --train: '\(missing)' does not exist; give a .csv, .tsv, .jsonl or .txt file (optionally .gz) or a folder of class folders\n"), "\(r.stderr)")
+    }
+
+    /// `predict --input -` reads standard input as text lines, as no `--input` does (it used to ask for an
+    /// --input-format that predict does not have).
+    @Test func predictReadsStandardInputFromDash() throws {
+        let texts = Data("a good film\nbad\n".utf8)
+        let implicit = try CLI.run(["predict", "--model", Self.classifier, "--quiet"], stdin: texts)
+        let dash = try CLI.run(["predict", "--model", Self.classifier, "--input", "-", "--quiet"], stdin: texts)
+        #expect(implicit.status == 0 && dash.status == 0, "\(dash.stderr)")
+        #expect(dash.stdout == implicit.stdout)
+        #expect(dash.text.split(separator: "\n").count == 2)
     }
 
     /// Classic Mac line endings used to merge every record into one output line without a word.

@@ -47,16 +47,77 @@ import Testing
             ? .multiHot([1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0])
             : .classes([0, 1, 2, 1, 1, 0])
         let batch = Self.batch(targets: targets)
+        try Self.expectGroupedEqualsWhole(task: task, batch: batch, groups: [[0, 2, 4], [1, 3, 5]])
+    }
+
+    /// Rows the plain batch lacks: a fully padded row (every key masked: its attention is uniform over all the
+    /// positions, so it must not be cut), a left-padded row (its extent is the whole length), and a short group
+    /// whose targets all have class weight 0 (share 0: it adds nothing and is not run).
+    @Test func groupedGradientsEqualTheWholeBatchWithEdgeRows() throws {
+        let s = 64
+        var rng = SplitMix64(seed: 5)
+        var ids: [Int32] = [], types: [Int32] = [], mask: [Int32] = []
+        // (first real position, end): row 2 fully padded, row 5 left-padded.
+        let spans = [(0, 3), (0, 30), (0, 0), (0, 4), (0, 31), (40, 64), (0, 2), (0, 29)]
+        for (first, end) in spans {
+            for position in 0..<s {
+                let real = position >= first && position < end
+                ids.append(real ? Int32(1 + rng.next() % 90) : 0)
+                types.append(0)
+                mask.append(real ? 1 : 0)
+            }
+        }
+        func batch(_ classes: [Int32]) -> TrainingBatch {
+            TrainingBatch(batchSize: spans.count, sequenceLength: s, tokenIDs: ids, tokenTypeIDs: types, attentionMask: mask,
+                          targets: .classes(classes))
+        }
+        let plain = ClassificationTask(labels: ["a", "b", "c"], multiLabel: false, classWeights: nil)
+        try Self.expectGroupedEqualsWhole(task: plain, batch: batch([0, 1, 2, 1, 1, 0, 2, 0]),
+                                          groups: [[0, 3, 6], [1, 4, 7], [2, 5]])
+        // The short group holds only class 0, whose weight is 0.
+        let weighted = ClassificationTask(labels: ["a", "b", "c"], multiLabel: false, classWeights: [0, 1, 2])
+        try Self.expectGroupedEqualsWhole(task: weighted, batch: batch([0, 1, 2, 2, 1, 0, 0, 2]),
+                                          groups: [[0, 3, 6], [1, 4, 7], [2, 5]])
+    }
+
+    /// A bad token id in a later group's row, or in padding a group would cut off, refuses the whole batch before
+    /// any group runs, as the ungrouped pass does: no gradient of the earlier groups is left behind.
+    @Test(arguments: [(3, 50), (1, 62)])
+    func badIDRefusesTheBatchBeforeAnyGroup(row: Int, position: Int) throws {
+        let task = ClassificationTask(labels: ["a", "b", "c"], multiLabel: false, classWeights: nil)
+        let good = Self.batch(targets: .classes([0, 1, 2, 1, 1, 0]))
+        var ids = good.tokenIDs
+        ids[row * good.sequenceLength + position] = 1_000_000
+        let bad = TrainingBatch(batchSize: good.batchSize, sequenceLength: good.sequenceLength, tokenIDs: ids,
+                                tokenTypeIDs: good.tokenTypeIDs, attentionMask: good.attentionMask, targets: good.targets)
+        for grouped in [false, true] {
+            let trainer = try NativeClassifierTrainer(
+                modelDirectory: ClassifierTrainerTests.initial, task: task,
+                optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3), threads: 2, dropout: false, groupsByLength: grouped)
+            #expect(trainer.lossGroups(bad)?.count == 2)
+            #expect(throws: NativeEncoderError.self, "grouped: \(grouped)") {
+                try trainer.accumulateGradients(for: bad, lossScale: 1, dropoutSeed: 0)
+            }
+            #expect(trainer.gradient(named: "classifier.bias") == [0, 0, 0], "grouped: \(grouped)")
+            #expect(trainer.clipGradientNorm(maxNorm: 1) == 0, "grouped: \(grouped)")
+        }
+    }
+
+    /// Accumulates `batch` (twice, as gradient accumulation does, with a loss scale) on a grouping and a
+    /// non-grouping trainer and expects the groups, the losses and every gradient to agree.
+    static func expectGroupedEqualsWhole(task: ClassificationTask, batch: TrainingBatch, groups: [[Int]]) throws {
         func trainer(grouped: Bool) throws -> NativeClassifierTrainer {
             try NativeClassifierTrainer(modelDirectory: ClassifierTrainerTests.initial, task: task,
                                         optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3), threads: 2,
                                         dropout: false, groupsByLength: grouped)
         }
         let whole = try trainer(grouped: false), grouped = try trainer(grouped: true)
-        #expect(grouped.lossGroups(batch)?.map(\.members) == [[0, 2, 4], [1, 3, 5]])
-        let a = try whole.accumulateGradients(for: batch, lossScale: 0.5, dropoutSeed: 0)
-        let b = try grouped.accumulateGradients(for: batch, lossScale: 0.5, dropoutSeed: 0)
-        #expect(abs(a - b) <= 1e-6 * abs(a), "loss \(b) grouped vs \(a) whole")
+        #expect(grouped.lossGroups(batch)?.map(\.members) == groups)
+        for scale: Float in [0.5, 0.25] {  // the second pass adds to the first's gradients
+            let a = try whole.accumulateGradients(for: batch, lossScale: scale, dropoutSeed: 0)
+            let b = try grouped.accumulateGradients(for: batch, lossScale: scale, dropoutSeed: 0)
+            #expect(abs(a - b) <= 1e-6 * abs(a), "loss \(b) grouped vs \(a) whole")
+        }
         for name in whole.parameterNames {
             let x = try #require(whole.gradient(named: name)), y = try #require(grouped.gradient(named: name))
             let scale = x.map { abs($0) }.max() ?? 0
