@@ -12,6 +12,8 @@
 # The growing corpus is kept in .build/fuzz-corpus/HARNESS, logs in .build/fuzz-logs, and a crashing input in
 # .build/fuzz-artifacts/HARNESS-crash-*: replay it with `bertkit-fuzz replay HARNESS FILE` (any build), fix,
 # and commit it under Fixtures/fuzz/HARNESS so that `swift test` (BertKitFuzzingTests) replays it from then on.
+# A run stopped from outside (a session ending) can be added to the ledger by hand with the result `stopped`
+# and the executions its log last printed; --totals does not count it as failed.
 # Prints executions per harness; exits 1 if any harness crashed, leaked a timeout or ran out of memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ if [ "${1:-}" = --totals ]; then
         exit 0
     fi
     printf '%-15s %14s %12s %6s %8s\n' harness executions cpu-seconds runs failed
-    awk -F '\t' '{ runs[$3] += $4; cpu[$3] += $5; n[$3]++; if ($6 != "ok") bad[$3]++ }
+    awk -F '\t' '{ runs[$3] += $4; cpu[$3] += $5; n[$3]++; if ($6 != "ok" && $6 != "stopped") bad[$3]++ }
         END { for (h in runs) printf "%-15s %14d %12d %6d %8d\n", h, runs[h], cpu[h], n[h], bad[h] }' \
         "$ledger" | sort
     exit 0
@@ -76,8 +78,14 @@ printf '%-15s %12s %12s  %s\n' harness executions cpu-seconds result
 for harness in "${harnesses[@]}"; do
     budget=$seconds
     if [ "$top_up" = 1 ]; then
-        # --top-up: only what the ledger still lacks of SECONDS for this harness.
+        # --top-up: only what the ledger still lacks of SECONDS for this harness; a harness that has already
+        # run 10 million executions (the other half of the campaign's goal) is done as well.
         done_cpu=$(awk -F '\t' -v h="$harness" '$3 == h { s += $5 } END { print s + 0 }' "$ledger" 2>/dev/null || echo 0)
+        done_runs=$(awk -F '\t' -v h="$harness" '$3 == h { s += $4 } END { print s + 0 }' "$ledger" 2>/dev/null || echo 0)
+        if [ "$done_runs" -ge 10000000 ]; then
+            printf '%-15s %12s %12s  %s\n' "$harness" "$done_runs" "$done_cpu" "already fuzzed for $done_runs executions"
+            continue
+        fi
         budget=$((seconds - done_cpu))
         if [ "$budget" -le 0 ]; then
             printf '%-15s %12s %12s  %s\n' "$harness" - "$done_cpu" "already fuzzed for $done_cpu CPU s"
