@@ -1,3 +1,5 @@
+import BertKitSupport
+
 /// Writes batches of rows on a thread of its own, so that writing batch k overlaps encoding batch k+1. At
 /// most one batch is in flight: `submit` first waits for the previous one (and rethrows its error), which
 /// bounds memory.
