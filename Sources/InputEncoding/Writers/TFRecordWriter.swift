@@ -50,6 +50,20 @@ package final class TFRecordWriter {
     @discardableResult
     package func writeRecord(size: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) throws -> Int {
         let p = try sink.reserve(size + 16)
+        let framed = Self.frame(size: size, at: p, fill)
+        sink.advance(framed)
+        recordCount += 1
+        return framed
+    }
+
+    /// Writes one framed record at `p`, which must have room for `size + 16` bytes: the length, its masked CRC,
+    /// the `size` data bytes that `fill` writes (it gets the start and returns the end), their masked CRC.
+    /// Returns `size + 16`. Needs no writer: records can be framed on any thread, then appended in order with
+    /// `appendFramed`.
+    @inline(__always)
+    package static func frame(
+        size: Int, at p: UnsafeMutableRawPointer, _ fill: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>
+    ) -> Int {
         p.storeBytes(of: UInt64(size).littleEndian, as: UInt64.self)
         let lengthCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: p, count: 8)))
         p.storeBytes(of: lengthCRC.littleEndian, toByteOffset: 8, as: UInt32.self)
@@ -58,9 +72,13 @@ package final class TFRecordWriter {
         precondition(end - data == size, "a TFRecord's size and its serialization disagree")
         let dataCRC = CRC32C.masked(CRC32C.checksum(UnsafeRawBufferPointer(start: data, count: size)))
         p.storeBytes(of: dataCRC.littleEndian, toByteOffset: 12 + size, as: UInt32.self)
-        sink.advance(size + 16)
-        recordCount += 1
         return size + 16
+    }
+
+    /// Appends one record that `frame` framed, as it is: the bytes `writeRecord` appends for the same data.
+    package func appendFramed(_ record: UnsafeRawBufferPointer) throws {
+        try sink.append(record)
+        recordCount += 1
     }
 
     /// Appends one record holding `data` as it is.
