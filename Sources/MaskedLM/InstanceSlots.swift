@@ -5,26 +5,28 @@
 ///
 /// Slot layout (Int32): token count, prediction count, next-sentence label, then `maxSeqLength` token ids,
 /// `maxSeqLength` segment ids, `maxPredictionsPerSeq` positions and as many labels.
-struct InstanceSlots {
+struct InstanceSlots: ShuffleSlots {
     private let maxSeqLength: Int
     private let maxPredictions: Int
     private let stride: Int
+    private let reserve: Int
     private var storage: [Int32] = []
     /// Instances held.
     private(set) var count = 0
 
     /// Empty slots for instances of at most `maxSeqLength` tokens and `maxPredictionsPerSeq` predictions, with
-    /// room reserved for `capacity` of them (up to 65,536; the memory is only touched as slots fill), so that
-    /// growing does not copy the buffer (and hold it twice) on the way to the usual 50,000.
+    /// room for `capacity` of them (up to 65,536) reserved with the first, so that growing does not copy the
+    /// buffer (and hold it twice) on the way to the usual 50,000.
     init(maxSeqLength: Int, maxPredictionsPerSeq: Int, capacity: Int) {
         self.maxSeqLength = maxSeqLength
         maxPredictions = maxPredictionsPerSeq
         stride = 3 + 2 * maxSeqLength + 2 * maxPredictionsPerSeq
-        storage.reserveCapacity(min(capacity, 1 << 16) * stride)
+        reserve = min(max(1, capacity), 1 << 16)
     }
 
     /// Adds an instance in a new slot.
     mutating func append(_ instance: PretrainingInstance) {
+        if storage.isEmpty { storage.reserveCapacity(reserve * stride) }
         storage.append(contentsOf: repeatElement(0, count: stride))
         count += 1
         store(instance, at: count - 1)
@@ -67,6 +69,11 @@ struct InstanceSlots {
                 maskedLMPositions: Array(all[positionStart..<(positionStart + predictions)]),
                 maskedLMLabels: Array(all[labelStart..<(labelStart + predictions)]))
         }
+    }
+
+    /// Hands the instance in slot `slot` to `body`.
+    func hand(_ slot: Int, to body: (PretrainingInstance) throws -> Void) rethrows {
+        try body(instance(at: slot))
     }
 
     /// Empties the buffer and returns its memory.

@@ -36,6 +36,29 @@ struct PretrainingRecord {
         return try writer.writeRecord(size: size) { encode(instance, payloads: payloads, body: body, into: $0) }
     }
 
+    /// The measures of one instance's record: its packed lists, the Example's body and the framed bytes.
+    struct Size {
+        var payloads: Payloads
+        var body: Int
+        /// The record's bytes with TFRecord framing (16 bytes).
+        var framed: Int
+    }
+
+    /// Measures `instance`'s record.
+    func framedSize(of instance: PretrainingInstance) -> Size {
+        let payloads = self.payloads(of: instance)
+        let body = Self.bodySize(payloads)
+        return Size(payloads: payloads, body: body, framed: 1 + protobufVarintSize(UInt64(body)) + body + 16)
+    }
+
+    /// Writes `instance`'s framed record (`size` from `framedSize`) at `p`; returns `size.framed`. The bytes are the
+    /// ones `write(_:to:)` appends.
+    func writeFramed(_ instance: PretrainingInstance, size: Size, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        TFRecordWriter.frame(size: size.framed - 16, at: UnsafeMutableRawPointer(p)) {
+            encode(instance, payloads: size.payloads, body: size.body, into: $0)
+        }
+    }
+
     /// The serialized Example (tests compare it with `TFExample.serialize`).
     func serialize(_ instance: PretrainingInstance) -> [UInt8] {
         let payloads = self.payloads(of: instance)

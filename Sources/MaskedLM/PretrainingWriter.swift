@@ -25,6 +25,7 @@ public final class PretrainingWriter {
     }
 
     private var sinks: [Sink]
+    private let format: Format
     /// Pads and encodes a TFRecord record straight into the output buffer.
     private let record: PretrainingRecord
     private var next = 0
@@ -46,9 +47,32 @@ public final class PretrainingWriter {
             }
         }
         record = PretrainingRecord(maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
+        self.format = format
     }
 
     deinit { discard() }
+
+    /// What the records look like: the encoder `write(encoded:)` expects its bytes from.
+    var encoder: Encoder { Encoder(format: format, record: record) }
+
+    /// Appends one record that `encoder` encoded (a framed TFRecord record or a JSON line) to the next file in
+    /// turn: the bytes `write(_:)` appends for the same instance.
+    func write(encoded bytes: UnsafeRawBufferPointer) throws {
+        switch sinks[next] {
+        case let .tfrecord(writer):
+            try writer.appendFramed(bytes)
+        case .jsonl(let output, var buffer):
+            sinks[next] = .jsonl(output, buffer: [])  // keep the buffer uniquely referenced while appending
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 20 {
+                try Self.flush(output, &buffer)
+            }
+            sinks[next] = .jsonl(output, buffer: buffer)
+        }
+        byteCount += bytes.count
+        next = (next + 1) % sinks.count
+        count += 1
+    }
 
     /// Appends one instance to the next file in turn.
     public func write(_ instance: PretrainingInstance) throws {
@@ -135,5 +159,66 @@ public final class PretrainingWriter {
         out.append(UInt8(ascii: "]"))
         key("next_sentence_labels"); ints(f.nextSentenceLabels)
         out.append(contentsOf: "}\n".utf8)
+    }
+}
+
+extension PretrainingWriter {
+    /// Turns instances into the bytes a writer appends for them, on any thread (it holds no file): the streaming
+    /// mode encodes on its worker threads, then shuffles and writes the bytes (`write(encoded:)`).
+    struct Encoder: Sendable {
+        let format: Format
+        let record: PretrainingRecord
+
+        /// The records of `instances`, in order, in one array.
+        func encode(_ instances: [PretrainingInstance]) -> EncodedRecords {
+            switch format {
+            case .tfrecord:
+                // Measured once, written straight into an array of the exact size.
+                let sizes = instances.map { record.framedSize(of: $0) }
+                var ends: [Int] = []
+                ends.reserveCapacity(instances.count)
+                var total = 0
+                for size in sizes {
+                    total += size.framed
+                    ends.append(total)
+                }
+                let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+                    guard let base = buffer.baseAddress else { return }
+                    var offset = 0
+                    for (instance, size) in zip(instances, sizes) {
+                        offset += record.writeFramed(instance, size: size, at: base + offset)
+                    }
+                    initialized = offset
+                }
+                return EncodedRecords(bytes: bytes, ends: ends)
+            case .jsonl:
+                var bytes: [UInt8] = []
+                var ends: [Int] = []
+                ends.reserveCapacity(instances.count)
+                for instance in instances {
+                    let f = PretrainingFeatures(instance, maxSeqLength: record.maxSeqLength, maxPredictionsPerSeq: record.maxPredictionsPerSeq)
+                    PretrainingWriter.appendJSON(f, to: &bytes)
+                    ends.append(bytes.count)
+                }
+                return EncodedRecords(bytes: bytes, ends: ends)
+            }
+        }
+
+        /// The most bytes a record takes when every id is at most `maxTokenID`: the size of an instance with all
+        /// positions filled by the longest values (varints and decimals only grow with the value).
+        func maxRecordBytes(maxTokenID: Int32) -> Int {
+            let tokens = record.maxSeqLength, predictions = record.maxPredictionsPerSeq
+            let longest = PretrainingInstance(
+                tokenIDs: Array(repeating: max(0, maxTokenID), count: tokens), segmentIDs: Array(repeating: 1, count: tokens),
+                isRandomNext: true, maskedLMPositions: Array(repeating: Int32(max(0, tokens - 1)), count: predictions),
+                maskedLMLabels: Array(repeating: max(0, maxTokenID), count: predictions))
+            return encode([longest]).bytes.count
+        }
+    }
+
+    /// Encoded records one after the other: record k is `bytes[ends[k - 1] ..< ends[k]]`.
+    struct EncodedRecords: Sendable {
+        var bytes: [UInt8]
+        var ends: [Int]
     }
 }

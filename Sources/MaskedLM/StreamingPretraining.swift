@@ -45,8 +45,9 @@ public struct StreamingPretraining {
     private var pool: [GoogleReference.Document] = []
     private var poolStart = 0
     private var poolTokenCount = 0
-    private var buffer: InstanceSlots
-    private var shuffleRNG: SplitMix64
+    private var buffer: ShuffleBuffer<InstanceSlots>
+    /// The shard this generator makes (keys the shuffle buffer's generator).
+    let shard: Int
     /// Whether instances are RoBERTa's FULL-SENTENCES packs instead of Google's segment pairs.
     public let fullSentences: Bool
     private var pack: [Int32] = []
@@ -69,11 +70,18 @@ public struct StreamingPretraining {
         reference = try GoogleReference(vocabulary: vocabulary, configuration: configuration)
         self.bounds = bounds
         self.fullSentences = fullSentences
-        buffer = InstanceSlots(
-            maxSeqLength: configuration.maxSeqLength, maxPredictionsPerSeq: configuration.maxPredictionsPerSeq,
-            capacity: bounds.shuffleBuffer)
-        var mix = SplitMix64(seed: UInt64(bitPattern: Int64(configuration.seed)) ^ 0x5348_5546_464C_4521)
-        shuffleRNG = SplitMix64(seed: mix.next() ^ UInt64(shard))
+        self.shard = shard
+        buffer = ShuffleBuffer(
+            slots: InstanceSlots(
+                maxSeqLength: configuration.maxSeqLength, maxPredictionsPerSeq: configuration.maxPredictionsPerSeq,
+                capacity: bounds.shuffleBuffer),
+            rng: Self.shuffleGenerator(seed: configuration.seed, shard: shard), capacity: bounds.shuffleBuffer)
+    }
+
+    /// The shuffle buffer's generator for `seed` and `shard`.
+    static func shuffleGenerator(seed: Int, shard: Int) -> SplitMix64 {
+        var mix = SplitMix64(seed: UInt64(bitPattern: Int64(seed)) ^ 0x5348_5546_464C_4521)
+        return SplitMix64(seed: mix.next() ^ UInt64(shard))
     }
 
     /// Makes the instances of one document; hands on those the shuffle buffer lets go. `index` (default: the
@@ -84,11 +92,11 @@ public struct StreamingPretraining {
     ) rethrows {
         guard !document.isEmpty else { return }
         if fullSentences {
-            try packSentences(of: document, emit: emit)
+            for closed in packSentences(of: document) { try push(Self.masked(pack: closed, reference: reference), emit: emit) }
             documentCount += 1
             return
         }
-        let made = instances(of: document, index: index ?? documentCount, window: pool[poolStart...])
+        let made = Self.instances(reference: reference, of: document, index: index ?? documentCount, window: pool[poolStart...])
         try push(made, emit: emit)
         admit(document)
         documentCount += 1
@@ -100,11 +108,25 @@ public struct StreamingPretraining {
     public mutating func add(
         batch: [(document: GoogleReference.Document, index: Int)], threads: Int, emit: (PretrainingInstance) throws -> Void
     ) throws {
+        for instances in try makeInstances(batch: batch, threads: threads, { $0 }) { try push(instances, emit: emit) }
+    }
+
+    /// The instances `add(batch:threads:emit:)` puts into the shuffle buffer, in the same order, handed to
+    /// `transform` on the worker threads in groups (a document's passes, or a pack's): the windows (or packs) are
+    /// worked out in order, the instances made in parallel. The shuffle buffer is not touched.
+    mutating func makeInstances<R>(
+        batch: [(document: GoogleReference.Document, index: Int)], threads: Int, _ transform: ([PretrainingInstance]) -> R
+    ) throws -> [R] {
         let batch = batch.filter { !$0.document.isEmpty }
-        guard !batch.isEmpty else { return }
-        if fullSentences {  // packing is sequential and cheap; the batch's tokenization was the parallel part
-            for item in batch { try add(item.document, index: item.index, emit: emit) }
-            return
+        guard !batch.isEmpty else { return [] }
+        let reference = self.reference  // the workers read copies, never the state changed below
+        if fullSentences {  // packs are closed in order (cheap); each is masked with its own generator
+            var closed: [(tokens: [Int32], number: Int)] = []
+            for item in batch {
+                closed += packSentences(of: item.document)
+                documentCount += 1
+            }
+            return try ParallelMap.map(closed, threads: threads) { transform(Self.masked(pack: $0, reference: reference)) }
         }
         // The window of batch document k is combined[starts[k] ..< base + k], as admit() would leave it.
         let combined = Array(pool[poolStart...]) + batch.map(\.document)
@@ -122,20 +144,21 @@ public struct StreamingPretraining {
                 start += 1
             }
         }
-        let generator = self  // the closure runs on other threads: it reads a copy, never the state changed below
         let made = try ParallelMap.map(batch, threads: threads, state: { () }) { _, k, item in
-            generator.instances(of: item.document, index: item.index, window: combined[starts[k]..<(base + k)])
+            transform(Self.instances(reference: reference, of: item.document, index: item.index, window: combined[starts[k]..<(base + k)]))
         }
-        for (k, instances) in made.enumerated() {
-            try push(instances, emit: emit)
-            admit(batch[k].document)
+        for item in batch {
+            admit(item.document)
             documentCount += 1
         }
+        return made
     }
 
     /// Every pass of one document, each with its own generator keyed by the seed, `index` and the pass; random
     /// next segments come from `window`. Depends on nothing else.
-    func instances(of document: GoogleReference.Document, index: Int, window: ArraySlice<GoogleReference.Document>) -> [PretrainingInstance] {
+    static func instances(
+        reference: GoogleReference, of document: GoogleReference.Document, index: Int, window: ArraySlice<GoogleReference.Document>
+    ) -> [PretrainingInstance] {
         let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
         let index = UInt64(index)
         var made: [PretrainingInstance] = []
@@ -154,65 +177,63 @@ public struct StreamingPretraining {
 
     /// Puts instances into the shuffle buffer, handing on a random one for each that finds it full.
     private mutating func push(_ instances: [PretrainingInstance], emit: (PretrainingInstance) throws -> Void) rethrows {
-        for instance in instances {
-            if buffer.count < bounds.shuffleBuffer {
-                buffer.append(instance)
-            } else {
-                let j = DynamicMasking.uniform(below: buffer.count, using: &shuffleRNG)
-                try emit(buffer.instance(at: j))
-                buffer.store(instance, at: j)
-            }
-        }
+        for instance in instances { try buffer.push(instance, emit: emit) }
     }
 
     /// Adds a document's sentences to the current pack, closing packs as they fill; a `[SEP]` marks the end of
-    /// the document when there is room for it.
-    private mutating func packSentences(of document: GoogleReference.Document, emit: (PretrainingInstance) throws -> Void) rethrows {
+    /// the document when there is room for it. Returns the packs closed, with their numbers.
+    private mutating func packSentences(of document: GoogleReference.Document) -> [(tokens: [Int32], number: Int)] {
         let room = reference.configuration.maxSeqLength - 2
+        var closed: [(tokens: [Int32], number: Int)] = []
         for sentence in document {
-            if !pack.isEmpty && pack.count + sentence.count > room { try closePack(emit: emit) }
+            if !pack.isEmpty && pack.count + sentence.count > room { closed.append(closePack()) }
             pack += sentence.prefix(room)
         }
         if pack.count + 1 > room {
-            try closePack(emit: emit)
+            closed.append(closePack())
         } else if !pack.isEmpty {
             pack.append(reference.sepID)
         }
+        return closed
     }
 
-    /// Masks the current pack `dupeFactor` times into the shuffle buffer and starts a new one.
-    private mutating func closePack(emit: (PretrainingInstance) throws -> Void) rethrows {
+    /// The current pack as `[CLS] … [SEP]`, with its number; starts a new one.
+    private mutating func closePack() -> (tokens: [Int32], number: Int) {
         if pack.last == reference.sepID { pack.removeLast() }  // a document separator at the very end is the final [SEP]
         let tokens = [reference.clsID] + pack + [reference.sepID]
-        let segments = [Int32](repeating: 0, count: tokens.count)
+        pack.removeAll(keepingCapacity: true)
+        packCount += 1
+        return (tokens, packCount - 1)
+    }
+
+    /// A pack masked `dupeFactor` times, each pass with a generator keyed by the seed, the pack's number and the pass.
+    static func masked(pack: (tokens: [Int32], number: Int), reference: GoogleReference) -> [PretrainingInstance] {
+        let segments = [Int32](repeating: 0, count: pack.tokens.count)
         let seed = UInt64(bitPattern: Int64(reference.configuration.seed))
         var made: [PretrainingInstance] = []
         for pass in 0..<reference.configuration.dupeFactor {
             var rng = PythonRandom(key: [
                 UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
-                UInt32(truncatingIfNeeded: packCount), UInt32(truncatingIfNeeded: packCount >> 32), UInt32(pass), 0x5041_434B,
+                UInt32(truncatingIfNeeded: pack.number), UInt32(truncatingIfNeeded: pack.number >> 32), UInt32(pass), 0x5041_434B,
             ])
-            made.append(reference.maskedPredictions(tokens: tokens, segmentIDs: segments, isRandomNext: false, rng: &rng))
+            made.append(reference.maskedPredictions(tokens: pack.tokens, segmentIDs: segments, isRandomNext: false, rng: &rng))
         }
-        try push(made, emit: emit)
-        pack.removeAll(keepingCapacity: true)
-        packCount += 1
+        return made
+    }
+
+    /// With `fullSentences`, the last pack's instances (as `finish` pushes them) handed to `transform`; none
+    /// otherwise, or when the pack is empty.
+    mutating func closeLastPack<R>(_ transform: ([PretrainingInstance]) -> R) -> [R] {
+        guard fullSentences && !pack.isEmpty else { return [] }
+        return [transform(Self.masked(pack: closePack(), reference: reference))]
     }
 
     private static func tokenCount(_ document: GoogleReference.Document) -> Int { document.reduce(0) { $0 + $1.count } }
 
     /// Shuffles what the buffer holds and hands it all on.
     public mutating func finish(emit: (PretrainingInstance) throws -> Void) rethrows {
-        if fullSentences && !pack.isEmpty { try closePack(emit: emit) }
-        // The buffer's Fisher-Yates shuffle, on slot numbers.
-        var order = Array(0..<buffer.count)
-        var i = order.count - 1
-        while i >= 1 {
-            order.swapAt(i, DynamicMasking.uniform(below: i + 1, using: &shuffleRNG))
-            i -= 1
-        }
-        for slot in order { try emit(buffer.instance(at: slot)) }
-        buffer.removeAll()
+        for instances in closeLastPack({ $0 }) { try push(instances, emit: emit) }
+        try buffer.finish(emit: emit)
     }
 
     /// Adds a document to the random-next window, dropping the oldest beyond the bounds.

@@ -129,17 +129,17 @@ struct PretrainingDataCommand: ParsableCommand {
             // Shard s of n: its own generator and file; documents are dealt by their index in the input.
             let n = shards ?? 1
             let mine = shardIndex.map { [$0] } ?? Array(0..<n)
-            var generators: [Int: StreamingPretraining] = [:]
-            var writers: [Int: PretrainingWriter] = [:]
+            let workers = threads ?? Machine.activeProcessorCount
+            var writers: [Int: StreamingPretrainingWriter] = [:]
             for s in mine {
-                generators[s] = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, shard: s, fullSentences: noNsp)
+                let generator = try StreamingPretraining(vocabulary: vocabulary, configuration: configuration, shard: s, fullSentences: noNsp)
                 let paths = shards == nil ? output.split(separator: ",").map(String.init) : [Self.shardPath(output, s, n)]
-                writers[s] = try PretrainingWriter(
+                let files = try PretrainingWriter(
                     paths: paths, format: outputKind, maxSeqLength: maxSeqLength, maxPredictionsPerSeq: maxPredictionsPerSeq)
+                writers[s] = StreamingPretrainingWriter(generator: generator, writer: files, threads: workers)
                 fileCount += paths.count
             }
             var index = 0
-            let workers = threads ?? Machine.activeProcessorCount
             let statistics = try DocumentStream(reader: reader).forEachDocumentBatch(paths: files, threads: workers) { batch in
                 var dealt = [[(document: GoogleReference.Document, index: Int)]](repeating: [], count: n)
                 for document in batch {
@@ -151,18 +151,10 @@ struct PretrainingDataCommand: ParsableCommand {
                     }
                     index += 1
                 }
-                for s in mine where !dealt[s].isEmpty {
-                    guard let writer = writers[s] else { continue }
-                    try generators[s]?.add(batch: dealt[s], threads: workers) { try writer.write($0) }
-                }
+                for s in mine where !dealt[s].isEmpty { try writers[s]?.add(batch: dealt[s]) }
             }
             guard statistics.documents > 0 else { throw MaskedLMError.emptyCorpus(paths: input) }
-            for s in mine {
-                guard let writer = writers[s] else { continue }
-                try generators[s]?.finish { try writer.write($0) }
-                try writer.finish()
-                written += writer.count
-            }
+            for s in mine { written += try writers[s]?.finish() ?? 0 }
         }
 
         guard !quiet else { return }
