@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import BertKitSupport
+import Dispatch
+import Foundation
 import LineIO
 import TextNormalization
 
@@ -68,26 +70,20 @@ public struct DocumentStream {
     }
 
     /// Like `forEachDocument`, in batches of documents (about `threads` x 1 MiB of text each) tokenized on
-    /// `threads` threads: the same documents in the same order, whatever the thread count.
+    /// `threads` threads: the same documents in the same order, whatever the thread count. With more than one
+    /// thread, the files are read (lines found, UTF-8 checked, documents cut) on a thread of their own, one batch
+    /// ahead of the tokenizing; an error in reading is thrown once the batches before it are handed on.
     public func forEachDocumentBatch(
         paths: [String], threads: Int, _ body: ([GoogleReference.Document]) throws -> Void
     ) throws -> Statistics {
         var statistics = Statistics()
         let batchBytes = max(1, threads) << 20
-        var text: [UInt8] = []                   // the batch's non-blank lines
-        var raw: [[Range<Int>]] = []             // its documents, as line ranges in `text`
-        var current: [Range<Int>] = []
-        func flush() throws {
-            if !current.isEmpty {
-                raw.append(current)
-                current = []
-            }
-            guard !raw.isEmpty else { return }
-            let documents = try text.withUnsafeBufferPointer { bytes in
+        func tokenize(_ batch: TextBatch) throws {
+            let documents = try batch.text.withUnsafeBufferPointer { bytes in
                 // The workers only read `text`, which stays put until the map returns.
                 let shared = UnsafeSendable(bytes)
                 let reader = self.reader
-                return try ParallelMap.map(raw, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
+                return try ParallelMap.map(batch.documents, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
                     state, _, lines -> GoogleReference.Document in
                     var document: GoogleReference.Document = []
                     for range in lines {
@@ -99,26 +95,73 @@ public struct DocumentStream {
             }.filter { !$0.isEmpty }
             statistics.documents += documents.count
             statistics.sentences += documents.reduce(0) { $0 + $1.count }
-            raw.removeAll(keepingCapacity: true)
-            text.removeAll(keepingCapacity: true)
             if !documents.isEmpty { try body(documents) }
         }
-        let (bytes, lines) = try scanLines(paths: paths) { line in
+        let read: (bytes: Int, lines: Int)
+        if threads <= 1 {
+            read = try readBatches(paths: paths, batchBytes: batchBytes, tokenize)
+        } else {
+            let handoff = Handoff<TextBatch>()
+            let reading = DispatchGroup()
+            let outcome = UnsafeSendable(OutcomeBox())  // written by the reading thread before `reading` leaves
+            let stream = UnsafeSendable(self)  // reading uses only the block size and its own files
+            DispatchQueue.global().async(group: reading) {
+                outcome.value.result = Result { try stream.value.readBatches(paths: paths, batchBytes: batchBytes) { try handoff.put($0) } }
+                handoff.close()
+            }
+            do {
+                while let batch = handoff.take() { try tokenize(batch) }
+            } catch {
+                handoff.cancel()
+                reading.wait()
+                throw error
+            }
+            reading.wait()
+            guard let result = outcome.value.result else { preconditionFailure("the reading thread ended without an outcome") }
+            read = try result.get()
+        }
+        statistics.bytes = read.bytes
+        statistics.lines = read.lines
+        return statistics
+    }
+
+    /// Non-blank lines of documents, copied together, with each document's lines as ranges of `text`.
+    private struct TextBatch: Sendable {
+        var text: [UInt8] = []
+        var documents: [[Range<Int>]] = []
+    }
+
+    /// Where the reading thread leaves its outcome.
+    private final class OutcomeBox {
+        var result: Result<(bytes: Int, lines: Int), Error>?
+    }
+
+    /// Reads the files and hands on batches of whole documents of about `batchBytes` bytes of text (a document
+    /// runs on across files until a blank line); returns the bytes and lines read.
+    private func readBatches(
+        paths: [String], batchBytes: Int, _ emit: (TextBatch) throws -> Void
+    ) throws -> (bytes: Int, lines: Int) {
+        var batch = TextBatch()
+        var current: [Range<Int>] = []
+        let read = try scanLines(paths: paths) { line in
             if GoogleDocumentReader.pythonStrip(utf8: line).isEmpty {
                 if !current.isEmpty {
-                    raw.append(current)
+                    batch.documents.append(current)
                     current = []
-                    if text.count >= batchBytes { try flush() }
+                    if batch.text.count >= batchBytes {
+                        try emit(batch)
+                        batch = TextBatch()
+                        batch.text.reserveCapacity(batchBytes + (batchBytes >> 2))
+                    }
                 }
             } else {
-                current.append(text.count..<(text.count + line.count))
-                text.append(contentsOf: line)
+                current.append(batch.text.count..<(batch.text.count + line.count))
+                batch.text.append(contentsOf: line)
             }
         }
-        try flush()
-        statistics.bytes = bytes
-        statistics.lines = lines
-        return statistics
+        if !current.isEmpty { batch.documents.append(current) }
+        if !batch.documents.isEmpty { try emit(batch) }
+        return read
     }
 
     /// Reads the files in blocks and calls `line` with each line (without its `\n`), checked to be UTF-8;
@@ -168,5 +211,50 @@ public struct DocumentStream {
             totalLines += number
         }
         return (totalBytes, totalLines)
+    }
+}
+
+/// One value at a time handed from a producing thread to a consuming one: `put` waits while the slot is full,
+/// `take` while it is empty. The semaphores order every access to the slot; a lock guards the cancel flag.
+private final class Handoff<Value>: @unchecked Sendable {
+    private let free = DispatchSemaphore(value: 1)
+    private let filled = DispatchSemaphore(value: 0)
+    private var slot: Value?
+    private let lock = NSLock()
+    private var cancelled = false
+
+    /// The producer hands on `value`; throws `CancellationError` once the consumer has cancelled.
+    func put(_ value: Value) throws {
+        free.wait()
+        if lock.withLock({ cancelled }) {
+            free.signal()
+            throw CancellationError()
+        }
+        slot = value
+        filled.signal()
+    }
+
+    /// The producer has no more values.
+    func close() {
+        free.wait()
+        filled.signal()  // with an empty slot: `take` returns nil
+    }
+
+    /// The next value, or nil once the producer closed (then call it no more).
+    func take() -> Value? {
+        filled.wait()
+        guard let value = slot else {
+            free.signal()  // gives back what `close` took: libdispatch refuses to free a semaphore below its start
+            return nil
+        }
+        slot = nil
+        free.signal()
+        return value
+    }
+
+    /// The consumer stops: the producer's next `put` throws; values already handed are dropped until it closes.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        while take() != nil {}
     }
 }

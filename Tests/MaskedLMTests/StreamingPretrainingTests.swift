@@ -92,6 +92,36 @@ import WordPiece
         #expect(statistics.documents == 21 && statistics.sentences == 432)  // the two copies join at the file boundary
     }
 
+    /// With the reading on a thread of its own (2 threads: batches of 2 MiB), an input error is thrown after the
+    /// batches before it were handed on, naming the line; an error of the caller's stops the reading.
+    @Test func errorsWithTheReadingThread() throws {
+        let reader = try Self.reader()
+        let fixture = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.input)))
+        let copies = ((2 << 20) + (1 << 17)) / fixture.count + 1  // just over one batch
+        var bytes: [UInt8] = []
+        for _ in 0..<copies { bytes += fixture + Array("\n\n".utf8) }
+        bytes += Array("fine\n".utf8)
+        let badLine = bytes.filter { $0 == 0x0A }.count + 1, badOffset = bytes.count + 5
+        bytes += Array("bad \u{00}".utf8) + [0xC3, 0x28] + Array(" line\nafter\n".utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bertkit-reading-\(UUID().uuidString).txt").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var documents = 0
+        #expect(throws: MaskedLMError.invalidUTF8(path: path, line: badLine, byteOffset: badOffset)) {
+            _ = try DocumentStream(reader: reader).forEachDocumentBatch(paths: [path], threads: 2) { documents += $0.count }
+        }
+        #expect(documents >= 11 * (copies - 1) / 2)  // at least the first 2 MiB came through
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            _ = try DocumentStream(reader: reader).forEachDocumentBatch(paths: [path], threads: 2) { _ in
+                calls += 1
+                throw Stop()
+            }
+        }
+        #expect(calls == 1)
+    }
+
     /// Adding documents in batches on 1, 2 or 4 threads gives the instances of adding them one by one, also
     /// when the window (3 documents, 400 tokens) slides inside a batch.
     @Test func batchAddEqualsOneByOne() throws {
