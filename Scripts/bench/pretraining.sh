@@ -11,7 +11,8 @@
 # OUTPUT=file writes .bench/pretraining/out.tfrecord instead (the page-cache copy then counts as system time) and
 # deletes it after each run. Per run: wall seconds, CPU seconds (user + system) and peak RSS from GNU time.
 # Prints a markdown table of medians over ROUNDS (default 3), runs alternating 1 and 2 threads.
-# Needs a release build (built here if missing or stale) and the fetched assets (Scripts/fetch-assets.sh).
+# Needs a release build (built here if missing or stale; BIN=path/to/bertkit runs that binary instead, e.g. another
+# commit's for a before/after table) and the fetched assets (Scripts/fetch-assets.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 size_mb=${1:?usage: Scripts/bench/pretraining.sh SIZE_MB [ROUNDS]}
@@ -34,11 +35,15 @@ if [ ! -f "$corpus" ]; then
 fi
 input_bytes=$(stat -c %s "$corpus")
 
-swift build -c release --product bertkit >/dev/null
-bin=$(swift build -c release --show-bin-path)/bertkit
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  swift build -c release --product bertkit >/dev/null
+  bin=$(swift build -c release --show-bin-path)/bertkit
+fi
 
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "$(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
+  "$(date -u '+%Y-%m-%d %H:%M UTC'); ${BIN:+binary $BIN, }commit $(git rev-parse --short HEAD)"
 echo "input: $corpus, $input_bytes bytes; output: $output; $rounds round(s)"
 echo
 
