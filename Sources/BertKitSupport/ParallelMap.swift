@@ -19,15 +19,18 @@ package enum ParallelMap {
     /// The same with each item's index, and a state each chunk makes once (`state()`) and passes to each of its
     /// items: a buffer, a handle that must not be shared between threads. Results must not depend on the state
     /// a chunk starts with, since how items fall into chunks depends on the thread count.
+    /// `chunksPerThread` trades the wait at the end (the last chunk's time on one thread) for the per-chunk cost
+    /// (a state made, a hand-out): the masked-LM stream, whose batches are short, asks for more.
     package static func map<T, R, S>(
-        _ items: [T], threads: Int?, state makeState: () throws -> S, _ transform: (inout S, Int, T) throws -> R
+        _ items: [T], threads: Int?, chunksPerThread: Int = chunksPerThread, state makeState: () throws -> S,
+        _ transform: (inout S, Int, T) throws -> R
     ) throws -> [R] {
         let workers = max(1, min(threads ?? Machine.activeProcessorCount, items.count))
         guard workers > 1 else {
             var state = try makeState()
             return try items.indices.map { try transform(&state, $0, items[$0]) }
         }
-        let chunks = min(items.count, workers * chunksPerThread)
+        let chunks = min(items.count, workers * max(1, chunksPerThread))
         var results = [R?](repeating: nil, count: items.count)
         var failures = [Error?](repeating: nil, count: chunks)
         let per = (items.count + chunks - 1) / chunks

@@ -83,7 +83,7 @@ public struct DocumentStream {
                 // The workers only read `text`, which stays put until the map returns.
                 let shared = UnsafeSendable(bytes)
                 let reader = self.reader
-                return try ParallelMap.map(batch.documents, threads: threads, state: { (try reader.makeSplitter(), [Int32]()) }) {
+                return try ParallelMap.map(batch.documents, threads: threads, chunksPerThread: StreamingPretraining.chunksPerThread, state: { (try reader.makeSplitter(), [Int32]()) }) {
                     state, _, lines -> GoogleReference.Document in
                     var document: GoogleReference.Document = []
                     for range in lines {
