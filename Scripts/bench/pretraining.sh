@@ -33,7 +33,7 @@ if [ ! -f "$corpus" ]; then
   for _ in $(seq "$copies"); do cat "$unit"; done > "$corpus.tmp"
   mv "$corpus.tmp" "$corpus"
 fi
-input_bytes=$(stat -c %s "$corpus")
+input_bytes=$(stat -L -c %s "$corpus")  # -L: the corpus may be a link to another checkout's
 
 if [ -n "${BIN:-}" ]; then
   bin=$BIN

@@ -19,7 +19,8 @@ import WordPiece
 ///
 /// Memory: the window, the buffer, the current document (held whole, as Google holds every document: give
 /// documents blank lines) and the reader's block. With the defaults, about 4 M tokens (16 MB of ids plus
-/// per-sentence overhead) and 50,000 instances (~60 MB at 128/20).
+/// per-sentence overhead) and 50,000 instances (~60 MB at 128/20; `StreamingPretrainingWriter` holds them as
+/// encoded records instead, ~50 MB as TFRecord).
 public struct StreamingPretraining {
     /// Bounds of the streaming mode.
     public struct Bounds: Sendable, Hashable {
@@ -132,7 +133,9 @@ public struct StreamingPretraining {
                 closed += packSentences(of: item.document)
                 documentCount += 1
             }
-            return try ParallelMap.map(closed, threads: threads, chunksPerThread: Self.chunksPerThread, state: { () }) { _, _, pack in transform(Self.masked(pack: pack, reference: reference)) }
+            return try ParallelMap.map(closed, threads: threads, chunksPerThread: Self.chunksPerThread, state: { () }) { _, _, pack in
+                transform(Self.masked(pack: pack, reference: reference))
+            }
         }
         // The window of batch document k is combined[starts[k] ..< base + k], as admit() would leave it.
         let combined = Array(pool[poolStart...]) + batch.map(\.document)
