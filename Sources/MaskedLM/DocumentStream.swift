@@ -105,7 +105,9 @@ public struct DocumentStream {
             let reading = DispatchGroup()
             let outcome = UnsafeSendable(OutcomeBox())  // written by the reading thread before `reading` leaves
             let stream = UnsafeSendable(self)  // reading uses only the block size and its own files
-            DispatchQueue.global().async(group: reading) {
+            // A queue of its own (a thread of its own): a global queue's thread blocked in `put` would count
+            // against the worker threads the tokenizing asks for.
+            DispatchQueue(label: "bertkit.pretraining.reader").async(group: reading) {
                 outcome.value.result = Result { try stream.value.readBatches(paths: paths, batchBytes: batchBytes) { try handoff.put($0) } }
                 handoff.close()
             }
