@@ -181,33 +181,70 @@ extension Tokenizer {
     /// unpadded: the same ids, segment ids and masks, built straight into one set of arrays instead of
     /// through per-sequence encodings (the fast path of dataset encoding when windows are not wanted).
     public func encodeFirstWindow(_ text: String, pair: String?, addSpecialTokens: Bool = true) throws -> Encoding {
-        try withTokenIDs(of: text, pair: pair) { first, second in
+        try withTokenIDs(of: text, pair: pair, firstWindowOnly: true, addSpecialTokens: addSpecialTokens) { first, second in
             try assembleFirstWindow(first, second, addSpecialTokens: addSpecialTokens)
         }
     }
 
     /// Calls `body` with the token ids of `text` and of `pair` (nil without a pair), held in scratch memory
-    /// (no zero-filled bound-sized arrays) for the duration of the call.
+    /// (no zero-filled bound-sized arrays) for the duration of the call. The language profile
+    /// (`wordPiece.normalizer`), if any, runs first.
+    ///
+    /// When only the first window is used, the scan of a long text stops once it has more tokens than the
+    /// window can keep (`firstWindowCap`); `body` then sees a leading part of the ids, whose count is at least
+    /// the cap. `keptLengths` gives the same result on such counts, except for a pair whose texts both
+    /// exceed the window under `longest_first`: which one is longer decides who keeps the odd token, so
+    /// both are then scanned in full.
     func withTokenIDs<R>(
-        of text: String, pair: String?, _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
+        of text: String, pair: String?, firstWindowOnly: Bool = false, addSpecialTokens: Bool = true,
+        _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
     ) throws -> R {
+        let cap = firstWindowOnly ? firstWindowCap(pair: pair != nil, addSpecialTokens: addSpecialTokens) : nil
         var text = text
         return try text.withUTF8 { a in
-            guard var pair else { return try withTokenIDs(utf8: a, nil, body) }
-            return try pair.withUTF8 { b in try withTokenIDs(utf8: a, b, body) }
+            guard var pair else { return try withNormalizedTokenIDs(utf8: a, nil, cap: cap, body) }
+            return try pair.withUTF8 { b in try withNormalizedTokenIDs(utf8: a, b, cap: cap, body) }
+        }
+    }
+
+    /// The token count past which the first window's truncation no longer depends on a text's length
+    /// (one more than the tokens the window keeps), when truncation allows a scan to stop early: nil for
+    /// left-side truncation (the kept tokens are the last ones), `only_first` / `only_second` (their errors
+    /// report the full lengths) and no truncation.
+    private func firstWindowCap(pair: Bool, addSpecialTokens: Bool) -> Int? {
+        guard let truncation, truncation.strategy == .longestFirst, truncation.side == .right else { return nil }
+        let limit = truncation.maxLength - (addSpecialTokens ? template.addedTokens(pair: pair) : 0)
+        return limit >= 0 ? limit + 1 : nil
+    }
+
+    private func withNormalizedTokenIDs<R>(
+        utf8 textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?, cap: Int?,
+        _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
+    ) throws -> R {
+        guard let normalizer = wordPiece.normalizer else { return try withTokenIDs(utf8: textBytes, pairBytes, cap: cap, body) }
+        var text: [UInt8] = [], pair: [UInt8] = []
+        normalizer.normalize(textBytes, into: &text)
+        if let pairBytes { normalizer.normalize(pairBytes, into: &pair) }
+        return try text.withUnsafeBufferPointer { a in
+            try pair.withUnsafeBufferPointer { b in try withTokenIDs(utf8: a, pairBytes == nil ? nil : b, cap: cap, body) }
         }
     }
 
     private func withTokenIDs<R>(
-        utf8 textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?,
+        utf8 textBytes: UnsafeBufferPointer<UInt8>, _ pairBytes: UnsafeBufferPointer<UInt8>?, cap: Int?,
         _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
     ) throws -> R {
         let boundA = WordPieceTokenizer.maxTokens(forByteCount: textBytes.count)
         let boundB = pairBytes.map { WordPieceTokenizer.maxTokens(forByteCount: $0.count) } ?? 0
         return try withUnsafeTemporaryAllocation(of: Int32.self, capacity: boundA + boundB) { scratch in
             let base = scratch.baseAddress!
-            let countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
-            let countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
+            let limit = cap ?? .max
+            var countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base, limit: limit)
+            var countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA, limit: limit) } ?? 0
+            if cap != nil, pairBytes != nil, countA >= limit, countB >= limit {
+                countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
+                countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
+            }
             return try body(
                 UnsafeBufferPointer(start: base, count: countA),
                 pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB))

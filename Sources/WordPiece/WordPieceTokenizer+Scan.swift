@@ -54,12 +54,15 @@ extension WordPieceTokenizer {
         }
 
         @inline(__always)
-        mutating func run(_ p: UnsafeBufferPointer<UInt8>) {
+        mutating func run(_ p: UnsafeBufferPointer<UInt8>, limit: Int = .max) {
             let n = p.count
             let hasSpecials = specialCount > 0
             var i = 0
             let stopMask = 3 << BertCharacterTable.kindShift | ScanTables.specialStartFlag
             while i < n {
+                // Enough ids, and no word pending whose pieces could still change (a word that fails later
+                // becomes one [UNK]): everything written so far is final.
+                if written >= limit && scalars == 0 { break }
                 let b = p[i]
                 if b < 0x80 {
                     let e = ascii[Int(b)]

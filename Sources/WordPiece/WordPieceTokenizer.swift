@@ -127,10 +127,17 @@ public struct WordPieceTokenizer: Sendable {
     /// callers that reuse one buffer across many lines. It does not run `normalizer`: pass text that has
     /// been through it already (`normalizer?.normalize(_:into:)` into a buffer the caller reuses). (Its label differs from the array version's on
     /// purpose: `into: &array` would otherwise bind here through array-to-pointer conversion.)
-    public func tokenIDs(utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>) -> Int {
+    ///
+    /// With `limit`, the scan stops at the first word boundary where at least `limit` ids are written: the
+    /// ids returned are then exactly the first ones of the whole text (a word's pieces are only final once
+    /// the word ends, so it never stops inside one), and a count of `limit` or more means "at least that
+    /// many". For callers that keep only a leading window of the tokens.
+    public func tokenIDs(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, writingIDsTo ids: UnsafeMutablePointer<Int32>, limit: Int = .max
+    ) -> Int {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { word in
             var scan = Scan(tables, word: word.baseAddress!, output: ids)
-            withExtendedLifetime(tables) { scan.run(bytes) }
+            withExtendedLifetime(tables) { scan.run(bytes, limit: limit) }
             return scan.written
         }
     }
