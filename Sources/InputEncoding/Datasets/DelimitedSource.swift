@@ -107,7 +107,10 @@ final class DelimitedSource: DatasetRecordSource {
             plan = try ColumnPlan.resolve(header: nil, fieldCount: fields.count, configuration: configuration)
             self.plan = plan
         }
-        if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
+        // A labels-only pass that stops at the first bad row leaves UTF-8 to the pass that keeps the texts: it
+        // reports the same error. When bad rows are skipped, this pass must skip the same rows.
+        if configuration.keepsText || configuration.skipBadRows,
+           let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
             try skips.skip(error)
             return nil
         }
@@ -118,9 +121,10 @@ final class DelimitedSource: DatasetRecordSource {
             try skips.skip(.missingColumn(path: path, line: recordLine, role: role, field: column + 1, fieldCount: fields.count))
             return nil
         }
+        let keepsText = configuration.keepsText
         return DatasetRecord(
-            text: field(plan.text, base: base),
-            pair: plan.pair.map { field($0, base: base) },
+            text: keepsText ? field(plan.text, base: base) : "",
+            pair: keepsText ? plan.pair.map { field($0, base: base) } : nil,
             label: plan.label.map { field($0, base: base) },
             line: recordLine, path: path, index: 0)
     }

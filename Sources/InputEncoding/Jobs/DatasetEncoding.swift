@@ -122,7 +122,9 @@ public struct DatasetEncoding: Sendable {
             labelsMustBeGiven = true  // checked on the first record with a label
             labels = []
         } else if labels == nil || needsLongest || countsRows {
-            var survey = try DatasetReader(configuration: readerConfiguration)
+            var surveyConfiguration = readerConfiguration
+            surveyConfiguration.keepsText = needsLongest  // the labels and the row count need no text
+            var survey = try DatasetReader(configuration: surveyConfiguration)
             var distinct = Set<String>()
             var longest = 0
             var pending: [DatasetRecord] = []
