@@ -149,6 +149,29 @@ enum ASCII {
         return p + digits
     }
 
+    /// Writes `value` (10 ..< 100,000: every id of a BERT vocabulary) in decimal, two digits at a time from a
+    /// table; returns the position after it.
+    @inline(__always)
+    static func putBelow100000(_ value: UInt32, _ p: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let digits = value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : 5
+        var v = value
+        var q = p + digits
+        while v >= 100 {
+            let k = Int(v % 100) &* 2
+            v /= 100
+            q -= 2
+            q[0] = pairs[k]
+            q[1] = pairs[k &+ 1]
+        }
+        if v >= 10 {
+            q[-2] = pairs[Int(v) &* 2]
+            q[-1] = pairs[Int(v) &* 2 &+ 1]
+        } else {
+            q[-1] = 0x30 &+ UInt8(truncatingIfNeeded: v)
+        }
+        return p + digits
+    }
+
     /// Writes `[a,b,…]` (at most 12 bytes per value plus 2). A run of one single-digit value (masks, segment
     /// ids, padding) is copied from a prepared `,d,d,…` pattern instead of being formatted value by value.
     @inline(__always)
@@ -158,6 +181,8 @@ enum ASCII {
         p += 1
         let n = values.count
         var i = 0
+        // Fetched once per array: each access to a lazy global is a call.
+        let pairs = DigitPairs.table, runs = DigitRuns.storage
         while i < n {
             let v = values[i]
             if UInt32(bitPattern: v) < 10 {
@@ -169,7 +194,7 @@ enum ASCII {
                     p += 1
                     run -= 1
                 }
-                let pattern = DigitRuns.pattern(Int(v))
+                let pattern = runs + Int(v) * 2 * DigitRuns.length
                 while run > 0 {
                     let k = min(run, DigitRuns.length)
                     p.update(from: pattern, count: 2 * k)
@@ -182,7 +207,7 @@ enum ASCII {
                     p.pointee = UInt8(ascii: ",")
                     p += 1
                 }
-                p = putDecimal(Int64(v), p)
+                p = v < 100_000 ? putBelow100000(UInt32(v), p, pairs: pairs) : putDecimal(Int64(v), p)
                 i += 1
             }
         }
@@ -213,12 +238,26 @@ enum ASCII {
     }
 }
 
+/// "00", "01", … "99" back to back: the digit pairs of `ASCII.putBelow100000`.
+enum DigitPairs {
+    // Written once by the lazy initializer and only read afterwards (never freed), so sharing it is safe.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 200)
+        for k in 0..<100 {
+            p[2 * k] = 0x30 + UInt8(k / 10)
+            p[2 * k + 1] = 0x30 + UInt8(k % 10)
+        }
+        return UnsafePointer(p)
+    }()
+}
+
 /// `,d,d,…` for each digit d: the source of `ASCII.putArray`'s run copies.
 enum DigitRuns {
     /// Values per pattern.
     static let length = 512
+    /// `length` repetitions of `,d` for d = 0 … 9, one after the other.
     // Written once by the lazy initializer, only read afterwards (and never freed), so sharing it is safe.
-    nonisolated(unsafe) private static let storage: UnsafeMutablePointer<UInt8> = {
+    nonisolated(unsafe) static let storage: UnsafeMutablePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * 2 * length)
         for d in 0..<10 {
             for k in 0..<length {
@@ -228,10 +267,6 @@ enum DigitRuns {
         }
         return p
     }()
-
-    /// `length` repetitions of `,d`.
-    @inline(__always)
-    static func pattern(_ digit: Int) -> UnsafePointer<UInt8> { UnsafePointer(storage + digit * 2 * length) }
 }
 
 /// One row's four token-aligned arrays, as buffers (from an `Encoding` or a slice of `EncodedRows`).
