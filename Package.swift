@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "EncoderTrainingTests", dependencies: ["EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
         // PythonRandom against CPython's streams (Fixtures/random).
         .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
-        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitSupport", "BertKitTestSupport"]),
+        .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitSupport", "CEncoderKernels", "BertKitTestSupport"]),
         // Google-exact instances against Fixtures/pretraining goldens made by Google's own script.
         .testTarget(name: "MaskedLMTests", dependencies: ["MaskedLM", "InputEncoding", "WordPiece", "BertKitSupport", "BertKitTestSupport"]),
         // Each fuzzing harness over its seeds, the committed crash reproducers and seeded mutations.

@@ -30,6 +30,11 @@ int bk_cpu_level(void);
 /// 1 when the AVX2+FMA clones run (bk_cpu_level() >= 1).
 int bk_has_avx2_fma(void);
 
+/// The offset of the first byte of p[0..<n] equal to a or b, or n when there is none (bytescan.c).
+size_t bk_find2(const uint8_t *p, size_t n, uint8_t a, uint8_t b);
+/// bk_find2 with 16-byte SSE2 compares whatever the CPU has (for tests; the byte loop off x86-64).
+size_t bk_find2_sse2(const uint8_t *p, size_t n, uint8_t a, uint8_t b);
+
 /// 1 when bk_crc32c_sse42 may run (x86-64 with SSE4.2).
 int bk_has_crc32c(void);
 /// CRC-32C of n bytes at p, continuing from `crc` (0 to start), with SSE4.2's crc32 instruction. Only when

@@ -1,3 +1,4 @@
+import CEncoderKernels
 import LineIO
 
 #if canImport(Glibc)
@@ -6,7 +7,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Byte searches for the readers' hot loops: eight bytes at a time (SWAR), or libc `memchr` for one byte.
+/// Byte searches for the readers' hot loops: one of two bytes with SSE2/AVX2 (`bk_find2`) or eight bytes at
+/// a time (SWAR) on short spans, libc `memchr` for one byte.
 enum ByteScan {
     @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
     @usableFromInline static let highs: UInt64 = 0x8080_8080_8080_8080
@@ -22,6 +24,8 @@ enum ByteScan {
     /// The offset of the first byte in `[from, to)` equal to `a` or `b`, or `to` when there is none.
     @inline(__always)
     static func firstOf(_ a: UInt8, _ b: UInt8, in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+        // Long spans (most fields) go to the vector search; short ones stay here, where a call would cost more.
+        if to &- from >= 32 { return from &+ bk_find2(base + from, to &- from, a, b) }
         var i = from
         #if _endian(little)
         let pa = ones &* UInt64(a)

@@ -26,6 +26,9 @@ final class DelimitedSource: DatasetRecordSource {
     private var line = 1
     private var fields: [FieldSpan] = []
     private var scratch: [UInt8] = []
+    /// Label values already made into Strings (see `label(_:base:)`): their bytes, and the Strings.
+    private var labelBytes: [[UInt8]] = []
+    private var labelStrings: [String] = []
     private var plan: ColumnPlan?
     private var headerPending: Bool
     private(set) var skips: SkipLog
@@ -125,7 +128,7 @@ final class DelimitedSource: DatasetRecordSource {
         return DatasetRecord(
             text: keepsText ? field(plan.text, base: base) : "",
             pair: keepsText ? plan.pair.map { field($0, base: base) } : nil,
-            label: plan.label.map { field($0, base: base) },
+            label: plan.label.map { label($0, base: base) },
             line: recordLine, path: path, index: 0)
     }
 
@@ -135,6 +138,27 @@ final class DelimitedSource: DatasetRecordSource {
         let position = ByteScan.position(of: bad, in: base, lineStart: p0, line: recordLine)
         return .invalidUTF8(path: path, line: position.line, column: position.column)
     }
+
+    /// The label field `index`: a value seen before is the String made then (one comparison of a few bytes
+    /// instead of a new String per record; labels repeat). Up to `labelCacheLimit` distinct short values are kept.
+    private func label(_ index: Int, base: UnsafePointer<UInt8>) -> String {
+        let span = fields[index]
+        let count = span.end - span.start
+        guard !span.escaped, count <= Self.labelCacheMaxBytes else { return field(index, base: base) }
+        let bytes = UnsafeBufferPointer(start: base + span.start, count: count)
+        for k in labelBytes.indices where labelBytes[k].count == count {
+            if labelBytes[k].withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return labelStrings[k] }
+        }
+        let value = field(index, base: base)
+        if labelBytes.count < Self.labelCacheLimit {
+            labelBytes.append(Array(bytes))
+            labelStrings.append(value)
+        }
+        return value
+    }
+
+    private static let labelCacheLimit = 32
+    private static let labelCacheMaxBytes = 64
 
     /// The value of field `index` of the scanned record (validated UTF-8), unescaped.
     private func field(_ index: Int, base: UnsafePointer<UInt8>) -> String {
