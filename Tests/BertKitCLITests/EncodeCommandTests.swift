@@ -147,6 +147,23 @@ import Testing
         #expect(compared >= inputs.count && (compared > inputs.count) == setting.overflowing)
     }
 
+    /// The first bad row in file order is the one reported, whichever pass reads it first: line 3's invalid
+    /// UTF-8 before line 4's missing column, with labels found by a first pass over the file (JSONL) and with
+    /// a row count taken first (safetensors, labels given).
+    @Test(arguments: [["--output-name", "out.jsonl"], ["--output-name", "out.safetensors", "--labels", "neg,pos"]])
+    func firstBadRowInFileOrderIsReported(_ setting: [String]) throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.csv")
+        try Data(Array("label,text,pair\npos,hello,world\nneg,bad ".utf8) + [0xFF] + Array(" here,ok\npos,missing\n".utf8)).write(to: input)
+        let output = dir.appendingPathComponent(setting[1])
+        let r = try Self.encode(["--input", input.path, "--pair-column", "pair", "--max-length", "8", "--quiet",
+                                 "--output", output.path] + setting.dropFirst(2))
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("in.csv:3:9: invalid UTF-8"), "\(r.stderr)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["in.csv"])
+    }
+
     /// HF (and the golden file) encode a record whose pair is null as a single text; so does BertKit.
     @Test func nullPairIsASingleText() throws {
         let dir = try CLI.scratch()

@@ -49,8 +49,8 @@ public struct DatasetReader {
         /// Bytes read from the file per block (default 1 MiB).
         public var blockSize: Int
         /// When false, a delimited (CSV/TSV) source leaves `text` empty and `pair` nil: for a pass that only
-        /// needs the labels and the row count. It skips the same rows as a pass that keeps the texts; without
-        /// `skipBadRows` it leaves ill-formed UTF-8 to that pass (the same error). Other sources ignore it.
+        /// needs the labels and the row count. Rows are checked (and skipped, or reported) exactly as when the
+        /// texts are kept. Other sources ignore it.
         var keepsText = true
 
         /// Creates a configuration; see each property for its default.

@@ -26,9 +26,6 @@ final class DelimitedSource: DatasetRecordSource {
     private var line = 1
     private var fields: [FieldSpan] = []
     private var scratch: [UInt8] = []
-    /// Label values already made into Strings (see `label(_:base:)`): their bytes, and the Strings.
-    private var labelBytes: [[UInt8]] = []
-    private var labelStrings: [String] = []
     private var plan: ColumnPlan?
     private var headerPending: Bool
     private(set) var skips: SkipLog
@@ -110,10 +107,7 @@ final class DelimitedSource: DatasetRecordSource {
             plan = try ColumnPlan.resolve(header: nil, fieldCount: fields.count, configuration: configuration)
             self.plan = plan
         }
-        // A labels-only pass that stops at the first bad row leaves UTF-8 to the pass that keeps the texts: it
-        // reports the same error. When bad rows are skipped, this pass must skip the same rows.
-        if configuration.keepsText || configuration.skipBadRows,
-           let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
+        if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
             try skips.skip(error)
             return nil
         }
@@ -128,7 +122,7 @@ final class DelimitedSource: DatasetRecordSource {
         return DatasetRecord(
             text: keepsText ? field(plan.text, base: base) : "",
             pair: keepsText ? plan.pair.map { field($0, base: base) } : nil,
-            label: plan.label.map { label($0, base: base) },
+            label: plan.label.map { field($0, base: base) },
             line: recordLine, path: path, index: 0)
     }
 
@@ -138,27 +132,6 @@ final class DelimitedSource: DatasetRecordSource {
         let position = ByteScan.position(of: bad, in: base, lineStart: p0, line: recordLine)
         return .invalidUTF8(path: path, line: position.line, column: position.column)
     }
-
-    /// The label field `index`: a value seen before is the String made then (one comparison of a few bytes
-    /// instead of a new String per record; labels repeat). Up to `labelCacheLimit` distinct short values are kept.
-    private func label(_ index: Int, base: UnsafePointer<UInt8>) -> String {
-        let span = fields[index]
-        let count = span.end - span.start
-        guard !span.escaped, count <= Self.labelCacheMaxBytes else { return field(index, base: base) }
-        let bytes = UnsafeBufferPointer(start: base + span.start, count: count)
-        for k in labelBytes.indices where labelBytes[k].count == count {
-            if labelBytes[k].withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return labelStrings[k] }
-        }
-        let value = field(index, base: base)
-        if labelBytes.count < Self.labelCacheLimit {
-            labelBytes.append(Array(bytes))
-            labelStrings.append(value)
-        }
-        return value
-    }
-
-    private static let labelCacheLimit = 32
-    private static let labelCacheMaxBytes = 64
 
     /// The value of field `index` of the scanned record (validated UTF-8), unescaped.
     private func field(_ index: Int, base: UnsafePointer<UInt8>) -> String {

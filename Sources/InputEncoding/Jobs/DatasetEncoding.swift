@@ -138,14 +138,9 @@ public struct DatasetEncoding: Sendable {
                 pending.removeAll(keepingCapacity: true)
             }
             var records = 0
-            // The first distinct labels, compared before hashing: a reader hands a repeated label back as the
-            // same String, whose comparison is immediate.
-            var recent: [String] = []
             while let record = try survey.next() {
                 records += 1
-                if let label = record.label, !recent.contains(label), distinct.insert(label).inserted, recent.count < 32 {
-                    recent.append(label)
-                }
+                if let label = record.label { distinct.insert(label) }
                 if needsLongest {
                     pending.append(record)
                     if pending.count >= configuration.batchRecords { try measure() }
