@@ -194,7 +194,7 @@ enum ASCII {
                     p += 1
                     run -= 1
                 }
-                let pattern = runs + Int(v) * 2 * DigitRuns.length
+                let pattern = DigitRuns.pattern(Int(v), in: runs)
                 while run > 0 {
                     let k = min(run, DigitRuns.length)
                     p.update(from: pattern, count: 2 * k)
@@ -207,7 +207,7 @@ enum ASCII {
                     p.pointee = UInt8(ascii: ",")
                     p += 1
                 }
-                p = v < 100_000 ? putBelow100000(UInt32(v), p, pairs: pairs) : putDecimal(Int64(v), p)
+                p = UInt32(bitPattern: v) < 100_000 ? putBelow100000(UInt32(bitPattern: v), p, pairs: pairs) : putDecimal(Int64(v), p)
                 i += 1
             }
         }
@@ -255,7 +255,7 @@ enum DigitPairs {
 enum DigitRuns {
     /// Values per pattern.
     static let length = 512
-    /// `length` repetitions of `,d` for d = 0 … 9, one after the other.
+    /// `length` repetitions of `,d` for d = 0 … 9, one after the other (fetch once, read with `pattern`).
     // Written once by the lazy initializer, only read afterwards (and never freed), so sharing it is safe.
     nonisolated(unsafe) static let storage: UnsafeMutablePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * 2 * length)
@@ -267,6 +267,12 @@ enum DigitRuns {
         }
         return p
     }()
+
+    /// The `length` repetitions of `,d` in `storage`.
+    @inline(__always)
+    static func pattern(_ digit: Int, in storage: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
+        UnsafePointer(storage + digit * 2 * length)
+    }
 }
 
 /// One row's four token-aligned arrays, as buffers (from an `Encoding` or a slice of `EncodedRows`).

@@ -35,6 +35,18 @@ import Testing
             """)
     }
 
+    /// Arrays take three routes (runs of one digit, ids below 100,000 from the digit-pair table, the rest
+    /// through `putDecimal`): negative values (a library user's pad id of -1) and each boundary go through them.
+    @Test func arrayValuesAroundEveryRoute() {
+        let values: [Int32] = [-2_147_483_648, -100_000, -1, -1, 0, 0, 7, 9, 10, 99, 100, 999, 1000, 9999, 10_000,
+                               30_521, 99_999, 100_000, 2_147_483_647, 1, 1, 1]
+        var buffer = [UInt8](repeating: 0, count: values.count * 12 + 2)
+        let written = buffer.withUnsafeMutableBufferPointer { b in
+            values.withUnsafeBufferPointer { ASCII.putArray($0, b.baseAddress!) - b.baseAddress! }
+        }
+        #expect(String(decoding: buffer[..<written], as: UTF8.self) == "[" + values.map(String.init).joined(separator: ",") + "]")
+    }
+
     @Test func rowsOfDifferentLengthsAndEmptyRows() throws {
         let folder = try WriterFixture.makeFolder()
         defer { WriterFixture.remove(folder) }
