@@ -1,7 +1,7 @@
 // The first byte equal to either of two values, for InputEncoding's CSV/TSV scanner (ByteScan.firstOf): the
-// delimiter or the line feed in an unquoted field, the quote or the line feed in a quoted one. Compare 16 (SSE2,
-// baseline x86-64) or 32 (AVX2, chosen once from CPUID) bytes at a time and take the first hit from the
-// comparison's bit mask; the tail and other CPUs go byte by byte.
+// delimiter or the line feed in an unquoted field, the quote or the line feed in a quoted one. Compares 16 bytes
+// at a time (SSE2, baseline x86-64) or 32 (AVX2, at the encoder kernels' level: CPUID, capped by
+// BERTKIT_KERNELS) and takes the first hit from the comparison's bit mask; the tail and other CPUs go byte by byte.
 #include "CEncoderKernels.h"
 
 #if defined(__x86_64__)
@@ -47,8 +47,8 @@ static size_t find2_avx2(const uint8_t *p, size_t n, uint8_t a, uint8_t b) {
 size_t bk_find2_sse2(const uint8_t *p, size_t n, uint8_t a, uint8_t b) { return find2_sse2(p, n, a, b); }
 
 size_t bk_find2(const uint8_t *p, size_t n, uint8_t a, uint8_t b) {
-    const uint64_t avx2 = BK_CPU_AVX2 | BK_CPU_OS_YMM;  // the instructions, and the OS saving ymm registers
-    return (bk_cpu_features() & avx2) == avx2 ? find2_avx2(p, n, a, b) : find2_sse2(p, n, a, b);
+    // The encoder kernels' level: AVX2 present and saved by the OS, unless BERTKIT_KERNELS=baseline.
+    return bk_cpu_level() >= 1 ? find2_avx2(p, n, a, b) : find2_sse2(p, n, a, b);
 }
 #else
 size_t bk_find2(const uint8_t *p, size_t n, uint8_t a, uint8_t b) {

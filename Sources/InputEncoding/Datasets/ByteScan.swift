@@ -24,7 +24,8 @@ enum ByteScan {
     /// The offset of the first byte in `[from, to)` equal to `a` or `b`, or `to` when there is none.
     @inline(__always)
     static func firstOf(_ a: UInt8, _ b: UInt8, in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
-        // Long spans (most fields) go to the vector search; short ones stay here, where a call would cost more.
+        // Spans of 32 bytes or more go to the vector search. The CSV scanner passes the end of its read buffer,
+        // not of the field, so that is nearly every search; the loop below serves the buffer's last bytes.
         if to &- from >= 32 { return from &+ bk_find2(base + from, to &- from, a, b) }
         var i = from
         #if _endian(little)

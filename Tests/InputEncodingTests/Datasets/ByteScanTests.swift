@@ -3,8 +3,8 @@ import CEncoderKernels
 import Testing
 @testable import InputEncoding
 
-/// The readers' byte searches against a plain loop, at every length and hit position around the vector
-/// widths (16 and 32 bytes), where a wrong mask, offset or tail is most likely to show.
+/// The readers' byte searches against a plain loop, at every length from 0 to 139 (around and past the vector
+/// widths, 16 and 32 bytes, where a wrong mask, offset or tail would show) with random start and hit positions.
 @Suite struct ByteScanTests {
     @Test func firstOfTwoBytesMatchesAPlainLoop() {
         var generator = SplitMix64(seed: 3)
