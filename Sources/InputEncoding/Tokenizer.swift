@@ -238,13 +238,12 @@ extension Tokenizer {
         let boundB = pairBytes.map { WordPieceTokenizer.maxTokens(forByteCount: $0.count) } ?? 0
         return try withUnsafeTemporaryAllocation(of: Int32.self, capacity: boundA + boundB) { scratch in
             let base = scratch.baseAddress!
-            let limit = cap ?? .max
-            var countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base, limit: limit)
-            var countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA, limit: limit) } ?? 0
-            if cap != nil, pairBytes != nil, countA >= limit, countB >= limit {
-                countA = wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base)
-                countB = pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA) } ?? 0
+            func scan(stoppingAt stop: Int) -> (Int, Int) {
+                (wordPiece.tokenIDs(utf8: textBytes, writingIDsTo: base, limit: stop),
+                 pairBytes.map { wordPiece.tokenIDs(utf8: $0, writingIDsTo: base + boundA, limit: stop) } ?? 0)
             }
+            var (countA, countB) = scan(stoppingAt: cap ?? .max)
+            if let cap, pairBytes != nil, countA >= cap, countB >= cap { (countA, countB) = scan(stoppingAt: .max) }
             return try body(
                 UnsafeBufferPointer(start: base, count: countA),
                 pairBytes == nil ? nil : UnsafeBufferPointer(start: base + boundA, count: countB))
