@@ -106,7 +106,7 @@ let package = Package(
         // Parity with PyTorch goldens in Fixtures/encoder (forward, autograd samples) and safetensors checks.
         .testTarget(name: "NativeEncoderTests", dependencies: ["NativeEncoder", "EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
         .testTarget(name: "LineIOTests", dependencies: ["LineIO"]),
-        .testTarget(name: "EncoderTrainingTests", dependencies: ["EncoderTraining", "BertKitSupport", "BertKitTestSupport"]),
+        .testTarget(name: "EncoderTrainingTests", dependencies: ["EncoderTraining", "InputEncoding", "TextNormalization", "BertKitSupport", "BertKitTestSupport"]),
         // PythonRandom against CPython's streams (Fixtures/random).
         .testTarget(name: "BertKitSupportTests", dependencies: ["BertKitSupport"]),
         .testTarget(name: "InputEncodingTests", dependencies: ["InputEncoding", "BertKitSupport", "CEncoderKernels", "BertKitTestSupport"]),
