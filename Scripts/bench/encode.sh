@@ -4,6 +4,10 @@
 # of the same text and HF tokenizers' encode_batch with the same settings, in the same run.
 #
 #   Scripts/bench/encode.sh [ROUNDS] [HF_RECORDS]
+#   BERTKIT_BEFORE=/path/to/older/bertkit Scripts/bench/encode.sh [ROUNDS] [HF_RECORDS]
+#
+# With BERTKIT_BEFORE, each round also runs both encode commands with that binary (an older build), right after
+# the current one's, so that a change is measured against its parent in the same run ("before-" lines).
 #
 # Each round runs the four commands one after another, each after a `sync`, and prints per command the wall
 # seconds, peak RSS in KB and CPU seconds (user + system, GNU time); BENCHMARKS.md's table takes the median over
@@ -39,6 +43,12 @@ for r in $(seq "$rounds"); do
     --input "$dir/pairs.csv" --output "$dir/out.safetensors" --quiet
   measure encode-jsonl "$bin" encode --vocab "$vocab" --max-length 128 --padding max_length --pair-column pair \
     --input "$dir/pairs.csv" --output "$dir/out.jsonl" --quiet
+  if [ -n "${BERTKIT_BEFORE:-}" ]; then
+    measure before-encode-safetensors "$BERTKIT_BEFORE" encode --vocab "$vocab" --max-length 128 --padding max_length \
+      --pair-column pair --input "$dir/pairs.csv" --output "$dir/out.safetensors" --quiet
+    measure before-encode-jsonl "$BERTKIT_BEFORE" encode --vocab "$vocab" --max-length 128 --padding max_length \
+      --pair-column pair --input "$dir/pairs.csv" --output "$dir/out.jsonl" --quiet
+  fi
   if [ "$hf_records" != skip ]; then
     limit=(); [ "$hf_records" != 0 ] && limit=("$hf_records")
     hf=$(/usr/bin/time -f "%M" -o "$dir/time.hf" .venv/ref/bin/python Scripts/bench/encode_hf.py "$vocab" "$dir/pairs.csv" "${limit[@]}")
