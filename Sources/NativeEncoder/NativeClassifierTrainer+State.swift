@@ -20,7 +20,7 @@ extension NativeClassifierTrainer {
     /// Writes parameters (encoder and head), both AdamW moments and the step count into `directory`, which the
     /// trainer owns: its previous contents are replaced as a whole (`trainer-state.safetensors`, F32 tensors under
     /// the parameter names and `optimizer.exp_avg.` / `optimizer.exp_avg_sq.` + name; `trainer-state.json`: format,
-    /// step, labels, names and shapes), through a temporary folder renamed when complete. Gradients not yet applied
+    /// step, labels, whether batches run as length groups, names and shapes), through a temporary folder renamed when complete. Gradients not yet applied
     /// are not saved: save after `applyUpdate`.
     /// - Throws: `NativeEncoderError.unwritableFile` naming the path.
     public func saveState(to directory: String) throws {
@@ -34,7 +34,7 @@ extension NativeClassifierTrainer {
         }
         let state: [String: Any] = [
             "format": Self.stateFormat, "version": 1, "step": optimizer.step, "labels": task.labels,
-            "multi_label": task.multiLabel,
+            "multi_label": task.multiLabel, "length_groups": groupsByLength,
             "parameters": zip(parameterNames, parameterShapes).map { ["name": $0, "shape": $1] as [String: Any] },
         ]
         try AtomicDirectory.write(directory) { folder in
@@ -70,6 +70,13 @@ extension NativeClassifierTrainer {
         else {
             throw NativeEncoderError.invalidTrainerState(
                 path: jsonPath, reason: "its labels or label mode differ from this task's \(task.labels) (multi-label: \(task.multiLabel))")
+        }
+        // Length groups change the last bits of the gradients, so a resumed run keeps the setting it was saved
+        // with (states written before the key existed are accepted).
+        if let saved = json["length_groups"] as? Bool, saved != groupsByLength {
+            throw NativeEncoderError.invalidTrainerState(
+                path: jsonPath, reason: "it was saved \(saved ? "with length groups" : "with --no-length-groups"), and this run "
+                    + "\(groupsByLength ? "groups by length" : "has --no-length-groups"); resume with the same setting for an exact continuation")
         }
         let file = try SafetensorsFile(contentsOf: tensorsPath)
         let shapes = parameterShapes

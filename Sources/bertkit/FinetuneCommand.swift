@@ -46,7 +46,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Stop after N evaluations without improvement.") var earlyStopping: Int?
     @Option(help: "Metric for the best model and early stopping: macro_f1, accuracy or loss.") var bestMetric: String = "macro_f1"
     @Flag(help: "Evaluate long texts over all their --max-length windows (window logits averaged) instead of the first.") var windows = false
-    @Flag(help: "Run each batch padded whole instead of as groups of similar length (slower; the same gradients up to rounding, so keep the setting when resuming for bit-identical results).") var noLengthGroups = false
+    @Flag(help: "Run each batch padded whole instead of as groups of similar length (slower; the same gradients up to rounding; --resume refuses a checkpoint saved with the other setting, so that the continuation stays exact).") var noLengthGroups = false
     @Flag(help: "Continue the run in --output from its newest checkpoint.") var resume = false
     @Flag(help: "Print no progress.") var quiet = false
     @Option(help: "Folder for the model, metrics, checkpoints.") var output: String

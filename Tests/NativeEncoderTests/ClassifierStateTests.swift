@@ -55,6 +55,28 @@ import Testing
         #expect(entries == ["after3", "resumed", "straight"])
     }
 
+    /// A state saved with length groups is refused by a trainer without them (and the other way round): the
+    /// gradients differ in their last bits, so the continuation would not be exact.
+    @Test func lengthGroupSettingMustMatch() throws {
+        let root = Self.temporaryFolder("groups")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func trainer(_ groups: Bool) throws -> NativeClassifierTrainer {
+            try NativeClassifierTrainer(modelDirectory: ClassifierTrainerTests.initial, task: ClassifierTrainerTests.task,
+                                        optimizer: OptimizerConfiguration(preset: .bert, learningRate: 1e-3), threads: 2,
+                                        groupsByLength: groups)
+        }
+        try trainer(true).saveState(to: root + "/grouped")
+        try trainer(false).saveState(to: root + "/whole")
+        try trainer(true).loadState(from: root + "/grouped")
+        try trainer(false).loadState(from: root + "/whole")
+        let path = root + "/grouped/" + NativeClassifierTrainer.stateFile
+        #expect(throws: NativeEncoderError.invalidTrainerState(
+            path: path, reason: "it was saved with length groups, and this run has --no-length-groups; resume with the same setting for an exact continuation")) {
+            try trainer(false).loadState(from: root + "/grouped")
+        }
+        #expect(throws: NativeEncoderError.self) { try trainer(true).loadState(from: root + "/whole") }
+    }
+
     @Test func unfitStatesAreRefused() throws {
         let root = Self.temporaryFolder("state")
         defer { try? FileManager.default.removeItem(atPath: root) }
