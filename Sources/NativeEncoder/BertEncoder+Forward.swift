@@ -50,7 +50,7 @@ extension BertEncoder {
             // as in `bertkit embed`), else the old one is released before the new one is allocated.
             var old = workspace?.arena
             workspace = nil
-            workspace = Workspace(
+            workspace = try Workspace(
                 c, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, threads: threads,
                 forBackward: forBackward, reusing: &old)
         }

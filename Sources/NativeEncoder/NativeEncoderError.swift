@@ -26,6 +26,8 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
     case invalidTrainerState(path: String, reason: String)
     /// Targets, class weights or a learning rate that do not fit the task (label ids, sizes, non-finite values).
     case invalidTrainingInput(reason: String)
+    /// The working memory for a batch could not be reserved.
+    case outOfMemory(bytes: Int, reason: String)
 
     /// A lower-case sentence telling the user what went wrong and what to do.
     public var description: String {
@@ -59,6 +61,9 @@ public enum NativeEncoderError: Error, CustomStringConvertible, Equatable, Senda
             return "\(path): \(reason); resume from a state this trainer saved for the same model and labels"
         case let .invalidTrainingInput(reason):
             return "invalid training input: \(reason)"
+        case let .outOfMemory(bytes, reason):
+            return "cannot reserve \(bytes >> 20) MiB of working memory for a batch (\(reason)); use a smaller "
+                + "--batch-size or --max-length, fewer --threads, or free memory"
         }
     }
 }

@@ -41,8 +41,9 @@ struct Workspace {
     /// With `forBackward` false (inference), nothing is kept for a backward pass: all layers share one set of
     /// layer buffers, layer inputs alternate between two buffers, the LayerNorm statistics go to one scratch
     /// and no gradient buffers exist, a plan about `layerCount` times smaller.
+    /// - Throws: `NativeEncoderError.outOfMemory` when the arena for this shape cannot be reserved.
     init(_ c: BertConfiguration, batchSize: Int, sequenceLength: Int, threads: Int, forBackward: Bool = true,
-         reusing: inout FloatArena?) {
+         reusing: inout FloatArena?) throws {
         self.forBackward = forBackward
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
@@ -116,7 +117,7 @@ struct Workspace {
             // (big arenas are anonymous mappings, FloatArena).
             let grown = max(size, (reusing?.count ?? 0) / 2 * 3)
             reusing = nil
-            arena = FloatArena(count: grown)
+            arena = try FloatArena(reserving: grown)
         }
         planFloats = size
     }

@@ -25,6 +25,25 @@ import Testing
         #expect(buffer.allSatisfy { $0 == 0 })
     }
 
+    /// `init(reserving:)` (sizes from a batch's shape) gives the same arenas, and one that cannot be mapped is a
+    /// thrown error naming its size, not a crash: 256 TiB is more than a 47-bit address space holds.
+    @Test func reservingTooMuchThrows() throws {
+        for count in [1000, (4 << 20) / 4, 3_000_001] {
+            let arena = try FloatArena(reserving: count)
+            #expect(arena.count == count && arena.buffer.allSatisfy { $0 == 0 })
+            #expect(Int(bitPattern: arena.base) % 64 == 0)
+        }
+        #if canImport(Glibc)
+        let error = #expect(throws: NativeEncoderError.self) { try FloatArena(reserving: 1 << 46) }
+        guard case let .outOfMemory(bytes, _)? = error else {
+            Issue.record("expected outOfMemory, got \(String(describing: error))")
+            return
+        }
+        #expect(bytes >= 1 << 48)
+        #expect(error?.description.contains("--batch-size") == true)
+        #endif
+    }
+
     /// Big arenas made and dropped in turn are unmapped when released: 200 x 64 MiB would leave 12.5 GiB of
     /// address space behind (Linux: VmSize in /proc/self/status; other tests running meanwhile stay far below).
     @Test func bigArenasAreReleased() throws {
