@@ -80,6 +80,16 @@ extension Tokenizer {
         }
     }
 
+    /// `appendFirstWindow` of texts given as UTF-8 bytes.
+    func appendFirstWindow(
+        utf8 text: UnsafeBufferPointer<UInt8>, pair: UnsafeBufferPointer<UInt8>?, to rows: inout EncodedRows,
+        label: Int32?, sampleIndex: Int
+    ) throws -> Int {
+        try withTokenIDs(utf8: text, pair: pair, firstWindowOnly: true) { first, second in
+            try appendRow(first, second, to: &rows, label: label, sampleIndex: sampleIndex)
+        }
+    }
+
     /// Truncation, template and fixed padding of already tokenized ids, appended to `rows`.
     private func appendRow(
         _ first: UnsafeBufferPointer<Int32>, _ second: UnsafeBufferPointer<Int32>?, to rows: inout EncodedRows,

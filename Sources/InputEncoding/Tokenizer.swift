@@ -186,6 +186,13 @@ extension Tokenizer {
         }
     }
 
+    /// `encodeFirstWindow` of texts given as UTF-8 bytes.
+    func encodeFirstWindow(utf8 text: UnsafeBufferPointer<UInt8>, pair: UnsafeBufferPointer<UInt8>?) throws -> Encoding {
+        try withTokenIDs(utf8: text, pair: pair, firstWindowOnly: true) { first, second in
+            try assembleFirstWindow(first, second, addSpecialTokens: true)
+        }
+    }
+
     /// Calls `body` with the token ids of `text` and of `pair` (nil without a pair), held in scratch memory
     /// (no zero-filled bound-sized arrays) for the duration of the call. The language profile
     /// (`wordPiece.normalizer`), if any, runs first.
@@ -199,12 +206,22 @@ extension Tokenizer {
         of text: String, pair: String?, firstWindowOnly: Bool = false, addSpecialTokens: Bool = true,
         _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
     ) throws -> R {
-        let cap = firstWindowOnly ? firstWindowCap(pair: pair != nil, addSpecialTokens: addSpecialTokens) : nil
         var text = text
         return try text.withUTF8 { a in
-            guard var pair else { return try withNormalizedTokenIDs(utf8: a, nil, cap: cap, body) }
-            return try pair.withUTF8 { b in try withNormalizedTokenIDs(utf8: a, b, cap: cap, body) }
+            guard var pair else { return try withTokenIDs(utf8: a, pair: nil, firstWindowOnly: firstWindowOnly, addSpecialTokens: addSpecialTokens, body) }
+            return try pair.withUTF8 { b in
+                try withTokenIDs(utf8: a, pair: b, firstWindowOnly: firstWindowOnly, addSpecialTokens: addSpecialTokens, body)
+            }
         }
+    }
+
+    /// `withTokenIDs(of:pair:)` of texts given as UTF-8 bytes.
+    func withTokenIDs<R>(
+        utf8 text: UnsafeBufferPointer<UInt8>, pair: UnsafeBufferPointer<UInt8>?, firstWindowOnly: Bool = false,
+        addSpecialTokens: Bool = true, _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>?) throws -> R
+    ) throws -> R {
+        let cap = firstWindowOnly ? firstWindowCap(pair: pair != nil, addSpecialTokens: addSpecialTokens) : nil
+        return try withNormalizedTokenIDs(utf8: text, pair, cap: cap, body)
     }
 
     /// The token count past which the first window's truncation no longer depends on a text's length

@@ -118,6 +118,15 @@ public struct DatasetReader {
         return record
     }
 
+    /// Appends the next record to `batch` (its texts as bytes, see `RecordBatch`); false at the end of the input.
+    /// The same records, errors and skips as `next()`.
+    mutating func next(into batch: inout RecordBatch) throws -> Bool {
+        guard try source.nextRecord(into: &batch) else { return false }
+        batch.records[batch.records.count - 1].index = delivered
+        delivered += 1
+        return true
+    }
+
     /// Records delivered so far.
     public var recordsRead: Int { delivered }
     /// Malformed rows skipped so far (with `skipBadRows`).
@@ -132,10 +141,21 @@ public struct DatasetReader {
 protocol DatasetRecordSource: AnyObject {
     /// The next record (its `index` is set by `DatasetReader`), or nil at the end.
     func nextRecord() throws -> DatasetRecord?
+    /// Appends the next record to `batch` instead; false at the end.
+    func nextRecord(into batch: inout RecordBatch) throws -> Bool
     /// Rows skipped so far.
     var skips: SkipLog { get }
     /// Bytes read from disk so far.
     var bytesRead: Int { get }
+}
+
+extension DatasetRecordSource {
+    /// Through `nextRecord()`: for the sources that make their Strings anyway.
+    func nextRecord(into batch: inout RecordBatch) throws -> Bool {
+        guard let record = try nextRecord() else { return false }
+        batch.append(record)
+        return true
+    }
 }
 
 /// Counts skipped rows, or throws their errors when skipping is off.

@@ -24,6 +24,8 @@ final class DelimitedSource: DatasetRecordSource {
     private let buffer: BlockBuffer
     private let delimiter: UInt8
     private var line = 1
+    /// The line of the record `nextFields` found last.
+    private var recordLine = 1
     private var fields: [FieldSpan] = []
     private var scratch: [UInt8] = []
     private var plan: ColumnPlan?
@@ -48,6 +50,36 @@ final class DelimitedSource: DatasetRecordSource {
     var bytesRead: Int { buffer.source.bytesRead }
 
     func nextRecord() throws -> DatasetRecord? {
+        guard let base = try nextFields(), let plan else { return nil }
+        let keepsText = configuration.keepsText
+        return DatasetRecord(
+            text: keepsText ? field(plan.text, base: base) : "",
+            pair: keepsText ? plan.pair.map { field($0, base: base) } : nil,
+            label: plan.label.map { field($0, base: base) },
+            line: recordLine, path: path, index: 0)
+    }
+
+    func nextRecord(into batch: inout RecordBatch) throws -> Bool {
+        guard let base = try nextFields(), let plan else { return false }
+        let textStart = batch.bytes.count
+        var pairStart: Int?
+        if configuration.keepsText {
+            withField(plan.text, base: base) { batch.bytes.append(contentsOf: $0) }
+            if let pair = plan.pair {
+                pairStart = batch.bytes.count
+                withField(pair, base: base) { batch.bytes.append(contentsOf: $0) }
+            }
+        }
+        batch.appendRecord(
+            textStart: textStart, pairStart: pairStart, label: plan.label.map { field($0, base: base) },
+            line: recordLine, path: path)
+        return true
+    }
+
+    /// Scans to the next record that is delivered (not blank, the header or skipped): its fields are then in
+    /// `fields` and its line in `recordLine`, and the returned buffer address is valid until the next call.
+    /// Nil at the end of the input.
+    private func nextFields() throws -> UnsafePointer<UInt8>? {
         while true {
             let p0 = buffer.start
             if p0 == buffer.end {
@@ -73,32 +105,32 @@ final class DelimitedSource: DatasetRecordSource {
                 let position = ByteScan.position(of: quote, in: base, lineStart: p0, line: line)
                 throw DatasetError.unterminatedQuote(path: path, line: position.line, column: position.column)
             case let .record(next, newlines):
-                let recordLine = line
+                recordLine = line
                 buffer.start = next
                 line += newlines
-                if let record = try makeRecord(base: base, from: p0, to: next, line: recordLine) { return record }
+                if try accept(base: base, from: p0, to: next) { return base }
             }
         }
     }
 
-    /// Turns the scanned fields into a record; nil for a blank line, the header, or a skipped row.
-    private func makeRecord(base: UnsafePointer<UInt8>, from p0: Int, to next: Int, line recordLine: Int) throws -> DatasetRecord? {
+    /// Checks the scanned record (line `recordLine`): false for a blank line, the header, or a skipped row.
+    private func accept(base: UnsafePointer<UInt8>, from p0: Int, to next: Int) throws -> Bool {
         let fields = self.fields
         if fields.count == 1 && !fields[0].escaped && fields[0].start == fields[0].end && base[p0] != Self.quote {
-            return nil
+            return false
         }
         if next - p0 > configuration.maxRecordBytes {
             let error = DatasetError.recordTooLong(path: path, line: recordLine, limit: configuration.maxRecordBytes)
             if headerPending { throw error }
             try skips.skip(error)
-            return nil
+            return false
         }
         if headerPending {
             if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) { throw error }
             headerPending = false
             let header = (0..<fields.count).map { field($0, base: base) }
             plan = try ColumnPlan.resolve(header: header, fieldCount: header.count, configuration: configuration)
-            return nil
+            return false
         }
         let plan: ColumnPlan
         if let resolved = self.plan {
@@ -109,21 +141,16 @@ final class DelimitedSource: DatasetRecordSource {
         }
         if let error = utf8Error(base: base, from: p0, to: next, line: recordLine) {
             try skips.skip(error)
-            return nil
+            return false
         }
         let needed = max(plan.text, plan.pair ?? -1, plan.label ?? -1)
         if needed >= fields.count {
             let role = plan.text >= fields.count ? "text" : (plan.pair ?? -1) >= fields.count ? "pair" : "label"
             let column = role == "text" ? plan.text : role == "pair" ? (plan.pair ?? 0) : (plan.label ?? 0)
             try skips.skip(.missingColumn(path: path, line: recordLine, role: role, field: column + 1, fieldCount: fields.count))
-            return nil
+            return false
         }
-        let keepsText = configuration.keepsText
-        return DatasetRecord(
-            text: keepsText ? field(plan.text, base: base) : "",
-            pair: keepsText ? plan.pair.map { field($0, base: base) } : nil,
-            label: plan.label.map { field($0, base: base) },
-            line: recordLine, path: path, index: 0)
+        return true
     }
 
     /// The error for the first ill-formed UTF-8 byte of `[p0, next)`, or nil when all is well-formed.
@@ -135,8 +162,14 @@ final class DelimitedSource: DatasetRecordSource {
 
     /// The value of field `index` of the scanned record (validated UTF-8), unescaped.
     private func field(_ index: Int, base: UnsafePointer<UInt8>) -> String {
+        withField(index, base: base) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of field `index` of the scanned record, unescaped: in the read buffer, or for
+    /// a field holding `""` or text after its closing quote, in `scratch`.
+    private func withField<R>(_ index: Int, base: UnsafePointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let span = fields[index]
-        guard span.escaped else { return ByteScan.string(base, from: span.start, to: span.end) }
+        guard span.escaped else { return body(UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)) }
         scratch.removeAll(keepingCapacity: true)
         var i = span.start + 1
         while i < span.end {
@@ -152,7 +185,7 @@ final class DelimitedSource: DatasetRecordSource {
                 break
             }
         }
-        return String(decoding: scratch, as: UTF8.self)
+        return scratch.withUnsafeBufferPointer(body)
     }
 
     /// Scans one record starting at `p0` into `fields`.

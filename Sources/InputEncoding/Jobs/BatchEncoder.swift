@@ -24,7 +24,7 @@ struct LabelMap: Sendable {
     }
 
     /// The class id of `record`'s label (nil when rows carry no labels).
-    func id(of record: DatasetRecord) throws -> Int32? {
+    func id(of record: RecordBatch.Entry) throws -> Int32? {
         if mustBeGiven && record.label != nil {
             throw EncodingError.invalidSetting("\(record.path == "-" ? "<stdin>" : record.path):\(record.line): the input has labels, and standard input or a pipe can be read only once; give the label list with --labels")
         }
@@ -76,13 +76,14 @@ struct BatchEncoder: Sendable {
     }
 
     /// Encodes `batch`.
-    func encode(_ batch: [DatasetRecord]) throws -> Outcome {
+    func encode(_ batch: RecordBatch) throws -> Outcome {
         guard !batch.isEmpty else { return Outcome() }
         return flat ? try encodeFlat(batch) : try encodeExamples(batch)
     }
 
-    /// Contiguous slices of the batch (several per thread, see `ParallelMap`), each into its own block of rows.
-    private func encodeFlat(_ batch: [DatasetRecord]) throws -> Outcome {
+    /// Contiguous slices of the batch (several per thread, see `ParallelMap`), each into its own block of rows,
+    /// tokenized straight from the batch's bytes.
+    private func encodeFlat(_ batch: RecordBatch) throws -> Outcome {
         let pieces = max(1, min(threads * ParallelMap.chunksPerThread, batch.count))
         let per = (batch.count + pieces - 1) / pieces
         let slices = stride(from: 0, to: batch.count, by: per).map { $0..<min(batch.count, $0 + per) }
@@ -92,19 +93,23 @@ struct BatchEncoder: Sendable {
         } else {
             rowLength = 64
         }
-        let results = try ParallelMap.map(slices, threads: threads) { slice -> (EncodedRows, Int) in
-            var rows = EncodedRows()
-            rows.reserveCapacity(rows: slice.count, tokens: rowLength)
-            var tokens = 0
-            for k in slice {
-                let record = batch[k]
-                let label = try labels.id(of: record)  // its errors name the record already
-                tokens += try DatasetEncoding.located(record) {
-                    try tokenizer.appendFirstWindow(
-                        of: record.text, pair: record.pair, to: &rows, label: label, sampleIndex: record.index)
+        let results = try batch.bytes.withUnsafeBufferPointer { bytes in
+            try ParallelMap.map(slices, threads: threads) { slice -> (EncodedRows, Int) in
+                var rows = EncodedRows()
+                rows.reserveCapacity(rows: slice.count, tokens: rowLength)
+                var tokens = 0
+                for k in slice {
+                    let record = batch.records[k]
+                    let label = try labels.id(of: record)  // its errors name the record already
+                    tokens += try DatasetEncoding.located(path: record.path, line: record.line) {
+                        try tokenizer.appendFirstWindow(
+                            utf8: UnsafeBufferPointer(rebasing: bytes[record.text]),
+                            pair: record.pair.map { UnsafeBufferPointer(rebasing: bytes[$0]) },
+                            to: &rows, label: label, sampleIndex: record.index)
+                    }
                 }
+                return (rows, tokens)
             }
-            return (rows, tokens)
         }
         var outcome = Outcome(records: batch.count)
         for (rows, tokens) in results {
@@ -117,11 +122,12 @@ struct BatchEncoder: Sendable {
     }
 
     /// An `Encoding` per record (windows and offsets when asked), padded together.
-    private func encodeExamples(_ batch: [DatasetRecord]) throws -> Outcome {
+    private func encodeExamples(_ batch: RecordBatch) throws -> Outcome {
         let options = EncodeOptions(alignment: returnOffsets)
         let windows = self.windows
-        var encodings = try ParallelMap.map(batch, threads: threads) { record in
-            try DatasetEncoding.located(record) {
+        var encodings = try ParallelMap.map(Array(batch.records.indices), threads: threads) { k in
+            let record = batch.record(k)
+            return try DatasetEncoding.located(path: record.path, line: record.line) {
                 windows ? try tokenizer.encodeUnpadded(record.text, pair: record.pair, options: options)
                     : try tokenizer.encodeFirstWindow(record.text, pair: record.pair)
             }
@@ -129,7 +135,7 @@ struct BatchEncoder: Sendable {
         tokenizer.padding?.apply(to: &encodings)
         var outcome = Outcome(records: batch.count)
         outcome.examples.reserveCapacity(encodings.count)
-        for (record, encoding) in zip(batch, encodings) {
+        for (record, encoding) in zip(batch.records, encodings) {
             let label = try labels.id(of: record)
             if windows { outcome.truncatedRecords = (outcome.truncatedRecords ?? 0) + (encoding.overflowing.isEmpty ? 0 : 1) }
             let rows = returnOverflowing ? encoding.windows : [encoding]

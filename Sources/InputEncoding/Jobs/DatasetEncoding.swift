@@ -125,25 +125,32 @@ public struct DatasetEncoding: Sendable {
             var surveyConfiguration = readerConfiguration
             surveyConfiguration.keepsText = needsLongest  // the labels and the row count need no text
             var survey = try DatasetReader(configuration: surveyConfiguration)
-            var distinct = Set<String>()
+            var labelsSeen = LabelSet()
             var longest = 0
-            var pending: [DatasetRecord] = []
+            var batch = RecordBatch()
             var unpadded = tokenizer
             unpadded.padding = nil
             func measure() throws {
-                let lengths = try ParallelMap.map(pending, threads: configuration.threads) { record -> Int in
-                    try Self.located(record) { try unpadded.encodeFirstWindow(record.text, pair: record.pair).count }
+                let lengths = try batch.bytes.withUnsafeBufferPointer { bytes in
+                    try ParallelMap.map(batch.records, threads: configuration.threads) { record -> Int in
+                        try Self.located(path: record.path, line: record.line) {
+                            try unpadded.encodeFirstWindow(
+                                utf8: UnsafeBufferPointer(rebasing: bytes[record.text]),
+                                pair: record.pair.map { UnsafeBufferPointer(rebasing: bytes[$0]) }).count
+                        }
+                    }
                 }
                 longest = max(longest, lengths.max() ?? 0)
-                pending.removeAll(keepingCapacity: true)
             }
             var records = 0
-            while let record = try survey.next() {
+            while try survey.next(into: &batch) {
                 records += 1
-                if let label = record.label { distinct.insert(label) }
-                if needsLongest {
-                    pending.append(record)
-                    if pending.count >= configuration.batchRecords { try measure() }
+                if let label = batch.records[batch.count - 1].label { labelsSeen.insert(label) }
+                if !needsLongest {
+                    batch.removeAll()
+                } else if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes {
+                    try measure()
+                    batch.removeAll()
                 }
             }
             if countsRows { knownRows = records }
@@ -152,8 +159,8 @@ public struct DatasetEncoding: Sendable {
                 tokenizer.padding?.length = .fixed(longest)
             }
             if labels == nil {
-                hasLabels = !distinct.isEmpty
-                labels = distinct.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                hasLabels = !labelsSeen.isEmpty
+                labels = labelsSeen.sorted()
             }
         }
         let labelMap = try LabelMap(list: labels ?? [], hasLabels: hasLabels, mustBeGiven: labelsMustBeGiven)
@@ -173,8 +180,7 @@ public struct DatasetEncoding: Sendable {
         let encoding = InFlight<BatchEncoder.Outcome>(label: "bertkit.encode.batch")
         do {
             var reader = try DatasetReader(configuration: readerConfiguration)
-            var batch: [DatasetRecord] = []
-            var batchBytes = 0
+            var batch = RecordBatch()
             // Counts an encoded batch and hands its rows to the writer.
             func deliver(_ outcome: BatchEncoder.Outcome?) throws {
                 guard let outcome else { return }
@@ -190,23 +196,21 @@ public struct DatasetEncoding: Sendable {
             func dispatch() throws {
                 guard !batch.isEmpty else { return }
                 let records = batch
-                batch = []
-                batch.reserveCapacity(min(configuration.batchRecords, 1 << 16))
-                batchBytes = 0
+                summary.textBytes += batch.bytes.count
+                batch = RecordBatch()
+                // The record that crosses `batchBytes` is the batch's last: room for it saves a doubling.
+                batch.bytes.reserveCapacity(min(configuration.batchBytes, 64 << 20) + (64 << 10))
+                batch.records.reserveCapacity(min(configuration.batchRecords, 1 << 16))
                 try deliver(try encoding.start { try encoder.encode(records) })
             }
             while true {
-                let next: DatasetRecord?
-                do { next = try reader.next() } catch {
+                let more: Bool
+                do { more = try reader.next(into: &batch) } catch {
                     try deliver(try encoding.wait())  // an earlier record's error is reported first
                     throw error
                 }
-                guard let record = next else { break }
-                let bytes = record.text.utf8.count + (record.pair?.utf8.count ?? 0)
-                summary.textBytes += bytes
-                batchBytes += bytes
-                batch.append(record)
-                if batch.count >= configuration.batchRecords || batchBytes >= configuration.batchBytes { try dispatch() }
+                guard more else { break }
+                if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes { try dispatch() }
             }
             try dispatch()
             try deliver(try encoding.wait())
@@ -232,9 +236,29 @@ public struct DatasetEncoding: Sendable {
     }
 
     /// Runs `body`, naming the record's file and line in any encoding error.
-    static func located<R>(_ record: DatasetRecord, _ body: () throws -> R) throws -> R {
+    static func located<R>(path: String, line: Int, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as EncodingError {
-            throw EncodingError.recordFailed(path: record.path, line: record.line, reason: error.description)
+            throw EncodingError.recordFailed(path: path, line: line, reason: error.description)
         }
+    }
+}
+
+/// The distinct labels of an input, gathered on its first pass. The first few are compared directly (a label
+/// repeats on nearly every row, and comparing short Strings is cheaper than hashing them); a set holds the rest.
+struct LabelSet {
+    private var few: [String] = []
+    private var rest = Set<String>()
+    private static let fewLimit = 16
+
+    var isEmpty: Bool { few.isEmpty }
+
+    mutating func insert(_ label: String) {
+        if few.contains(label) { return }
+        if few.count < Self.fewLimit { few.append(label) } else { rest.insert(label) }
+    }
+
+    /// The labels in byte order of their UTF-8 (the id order).
+    func sorted() -> [String] {
+        (few + rest).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 }

@@ -222,4 +222,25 @@ import Testing
         #expect(try readAll(.init(path: scratch.write("h.csv", "label,text\n"))).isEmpty)
         #expect(try readAll(.init(path: scratch.write("e.csv", ""))).isEmpty)
     }
+
+    /// The first pass of dataset encoding reads without the texts (`keepsText` false): the same labels, lines,
+    /// indices, skips and errors as a full read.
+    @Test(arguments: datasetBlockSizes)
+    func readingWithoutTextsKeepsLabelsLinesAndSkips(blockSize: Int) throws {
+        let scratch = try DatasetScratch()
+        let bytes = Array("label,text,pair\npos,\"a, \"\"b\"\"\",c\nneg,only two\n".utf8) + [0x70, 0x6F, 0x73, 0x2C, 0xFF, 0x2C, 0x78, 0x0A]
+            + Array("neg,\"multi\nline\",\"p\"\n\npos,x,y\n".utf8)
+        let path = try scratch.write("pairs.csv", bytes)
+        var full = DatasetReader.Configuration(path: path, pairColumn: .name("pair"), skipBadRows: true, blockSize: blockSize)
+        let expected = try readAll(full)
+        #expect(textsAndLabels(expected) == [["a, \"b\"", "pos"], ["multi\nline", "neg"], ["x", "pos"]])
+        full.keepsText = false
+        let labelsOnly = try readAll(full)
+        #expect(labelsOnly.map(\.label) == expected.map(\.label))
+        #expect(labelsOnly.map(\.line) == expected.map(\.line))
+        #expect(labelsOnly.map(\.index) == expected.map(\.index))
+        #expect(labelsOnly.allSatisfy { $0.text.isEmpty && $0.pair == nil })
+        full.skipBadRows = false
+        #expect(readError(full)?.description == "\(path):3: the row has 2 fields but the pair column is field 3 (index 2); fix the row or pass --skip-bad-rows")
+    }
 }

@@ -52,12 +52,44 @@ final class DatasetScratch {
     }
 }
 
-/// All records of a reader made from `configuration`.
+/// All records of a reader made from `configuration`. Every call also reads the input a second time through
+/// the byte-batch path of dataset encoding (`next(into:)`, small batches) and expects the same records, the same
+/// error and the same skip count.
 func readAll(_ configuration: DatasetReader.Configuration) throws -> [DatasetRecord] {
+    let batched = Result { try readBatched(configuration) }
     var reader = try DatasetReader(configuration: configuration)
     var records: [DatasetRecord] = []
-    while let record = try reader.next() { records.append(record) }
+    do {
+        while let record = try reader.next() { records.append(record) }
+    } catch {
+        switch batched {
+        case .failure(let batchError): #expect("\(batchError)" == "\(error)")
+        case .success: Issue.record("the batch path read to the end where next() failed with \(error)")
+        }
+        throw error
+    }
+    switch batched {
+    case .success(let (batchRecords, skipped)):
+        #expect(batchRecords == records)
+        #expect(skipped == reader.skippedRows)
+    case .failure(let error): Issue.record("the batch path failed where next() did not: \(error)")
+    }
     return records
+}
+
+/// The records of `readAll` read with `next(into:)` in batches of three, and the rows skipped.
+private func readBatched(_ configuration: DatasetReader.Configuration) throws -> ([DatasetRecord], Int) {
+    var reader = try DatasetReader(configuration: configuration)
+    var records: [DatasetRecord] = []
+    var batch = RecordBatch()
+    while try reader.next(into: &batch) {
+        if batch.count == 3 {
+            records += (0..<batch.count).map(batch.record)
+            batch.removeAll()
+        }
+    }
+    records += (0..<batch.count).map(batch.record)
+    return (records, reader.skippedRows)
 }
 
 /// (text, label) pairs, the shape most expectations compare.
