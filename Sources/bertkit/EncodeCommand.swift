@@ -19,7 +19,7 @@ struct EncodeCommand: ParsableCommand {
             --padding longest pads to the longest row of the whole input (read once more to find it). \
             Default padding: none for JSONL, max_length for the tensor formats (which need rows of one length). \
             Output is written to a temporary file and renamed when complete. Memory: three batches of records \
-            in flight (one read, one encoded, one written; 1,024 records per thread each, at most 4 MiB of text \
+            in flight (one read, one encoded, one written; 4,096 records per thread each, at most 4 MiB of text \
             per thread) plus the longest record.
             """)
 

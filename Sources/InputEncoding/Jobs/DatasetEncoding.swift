@@ -34,7 +34,8 @@ public struct DatasetEncoding: Sendable {
         public var longestOverInput: Bool
         /// Worker threads (default: all cores).
         public var threads: Int
-        /// Records encoded together (default 1,024 per thread).
+        /// Records encoded together (default 4,096 per thread: smaller batches spend more on the hand-offs
+        /// between the stages; BENCHMARKS.md "Batch size").
         public var batchRecords: Int
         /// Bytes of text after which a batch is closed early (default 4 MiB per thread).
         public var batchBytes: Int
@@ -51,7 +52,7 @@ public struct DatasetEncoding: Sendable {
             self.labels = labels
             self.longestOverInput = longestOverInput
             self.threads = max(1, threads ?? Machine.activeProcessorCount)
-            self.batchRecords = max(1, batchRecords ?? 1024 * self.threads)
+            self.batchRecords = max(1, batchRecords ?? 4096 * self.threads)
             self.batchBytes = max(1, batchBytes ?? (4 << 20) * self.threads)
         }
     }
