@@ -35,6 +35,14 @@ size_t bk_find2(const uint8_t *p, size_t n, uint8_t a, uint8_t b);
 /// bk_find2 with 16-byte SSE2 compares whatever the CPU has (for tests; the byte loop off x86-64).
 size_t bk_find2_sse2(const uint8_t *p, size_t n, uint8_t a, uint8_t b);
 
+/// The offset of the first byte of p[0..<n] that is not part of a well-formed UTF-8 sequence, or n when all are
+/// (utf8valid.c): ASCII runs skipped 32 bytes at a time (AVX2) or 16 (SSE2).
+size_t bk_utf8_first_invalid(const uint8_t *p, size_t n);
+/// bk_utf8_first_invalid with 16-byte SSE2 skips whatever the CPU has (for tests; scalar off x86-64).
+size_t bk_utf8_first_invalid_sse2(const uint8_t *p, size_t n);
+/// bk_utf8_first_invalid one byte at a time (for tests).
+size_t bk_utf8_first_invalid_scalar(const uint8_t *p, size_t n);
+
 /// 1 when bk_crc32c_sse42 may run (x86-64 with SSE4.2).
 int bk_has_crc32c(void);
 /// CRC-32C of n bytes at p, continuing from `crc` (0 to start), with SSE4.2's crc32 instruction. Only when

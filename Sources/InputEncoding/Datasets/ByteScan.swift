@@ -70,10 +70,11 @@ enum ByteScan {
     /// The first ill-formed UTF-8 byte in `[from, to)`, or nil.
     @inline(__always)
     static func firstInvalidUTF8(in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard let offset = UTF8Validation.firstInvalidByte(in: UnsafeBufferPointer(start: base + from, count: to - from)) else {
-            return nil
-        }
-        return from + offset
+        // In C with vector skips over ASCII (`bk_utf8_first_invalid`); the same answers as
+        // `UTF8Validation.firstInvalidByte` (ByteScanTests).
+        guard to > from else { return nil }
+        let offset = bk_utf8_first_invalid(base + from, to - from)
+        return offset == to - from ? nil : from + offset
     }
 
     /// A String of the bytes `[from, to)`, which the caller has validated as UTF-8.
