@@ -35,6 +35,22 @@ final class DatasetByteSource {
 
     deinit { if fd > 0 { close(fd) } }
 
+    /// Moves to byte `offset` of a plain (not gzip) file before its first read.
+    func seek(to offset: Int) throws {
+        precondition(inflater == nil && fd > 0, "only a plain file can start at an offset")
+        if lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            throw DatasetError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// The size of a plain file, or nil for standard input, a pipe or gzip input.
+    var plainFileSize: Int? {
+        guard inflater == nil, fd > 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// Reads up to `count` (decompressed) bytes into `destination`; fewer only at the end of the input.
     func read(into destination: UnsafeMutableRawPointer, count: Int) throws -> Int {
         if let inflater {
@@ -78,6 +94,8 @@ final class BlockBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private let blockSize: Int
+    /// The offset in the source of `base[0]`.
+    private(set) var offsetOfBase = 0
     /// First unconsumed byte.
     var start = 0
     /// One past the last byte read.
@@ -85,8 +103,10 @@ final class BlockBuffer {
     /// True once the source has no more bytes.
     private(set) var atEOF = false
 
-    init(source: DatasetByteSource, blockSize: Int) {
+    /// A buffer over `source`, whose next byte is byte `offset` of the input.
+    init(source: DatasetByteSource, blockSize: Int, offset: Int = 0) {
         self.source = source
+        offsetOfBase = offset
         self.blockSize = max(1, blockSize)
         capacity = self.blockSize + 16
         base = .allocate(capacity: capacity)
@@ -100,6 +120,7 @@ final class BlockBuffer {
         guard !atEOF else { return false }
         let pending = end - start
         if start > 0 {
+            offsetOfBase += start
             if pending > 0 { (base).update(from: base + start, count: pending) }
             start = 0
             end = pending

@@ -127,6 +127,9 @@ public struct DatasetReader {
         return true
     }
 
+    /// The CSV/TSV source, for the first pass's split reading (`DatasetSurvey`).
+    var delimitedSource: DelimitedSource? { source as? DelimitedSource }
+
     /// Records delivered so far.
     public var recordsRead: Int { delivered }
     /// Malformed rows skipped so far (with `skipBadRows`).

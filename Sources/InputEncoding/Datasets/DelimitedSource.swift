@@ -22,7 +22,7 @@ final class DelimitedSource: DatasetRecordSource {
     private let configuration: DatasetReader.Configuration
     private let path: String
     private let buffer: BlockBuffer
-    private let delimiter: UInt8
+    let delimiter: UInt8
     private var line = 1
     /// The line of the record `nextFields` found last.
     private var recordLine = 1
@@ -47,7 +47,52 @@ final class DelimitedSource: DatasetRecordSource {
         fields.reserveCapacity(16)
     }
 
+    /// A source over the records of a plain file that start after the first line feed at or after byte
+    /// `offset`, with the columns `plan` (the header's, read by the source of the first part): the second half
+    /// of a first pass split in two (`DatasetSurvey`). Its line numbers count from 1 at that line feed.
+    /// Nil when there is no line feed after `offset`.
+    init?(configuration: DatasetReader.Configuration, delimiter: UInt8, plan: ColumnPlan, after offset: Int) throws {
+        self.configuration = configuration
+        path = configuration.path
+        self.delimiter = delimiter
+        headerPending = false
+        self.plan = plan
+        skips = SkipLog(enabled: configuration.skipBadRows)
+        let source = try DatasetByteSource(path: path, gzip: false)
+        try source.seek(to: offset)
+        buffer = BlockBuffer(source: source, blockSize: configuration.blockSize, offset: offset)
+        while true {
+            let hit = ByteScan.first(Self.lineFeed, in: UnsafePointer(buffer.base), from: buffer.start, to: buffer.end)
+            if hit < buffer.end {
+                buffer.start = hit + 1
+                break
+            }
+            buffer.start = buffer.end
+            if try !buffer.refill() { return nil }
+        }
+        fields.reserveCapacity(16)
+    }
+
     var bytesRead: Int { buffer.source.bytesRead }
+
+    /// The size of the input when it is a plain file (not standard input, a pipe or gzip).
+    var plainFileSize: Int? { buffer.source.plainFileSize }
+
+    /// The input offset of the next record's first byte (after blank lines, headers and skipped rows are
+    /// consumed, up to the next record looked at).
+    var nextOffset: Int { buffer.offsetOfBase + buffer.start }
+
+    /// When set, `nextRecord` returns nil instead of a record that starts at this input offset, and sets
+    /// `reachedStop`; a record that starts before it and runs past it clears it and sets `passedStop` (the
+    /// offset was inside a record: reading goes on to the end).
+    var stopOffset: Int?
+    /// True once reading stopped at `stopOffset`.
+    private(set) var reachedStop = false
+    /// True once a record ran across `stopOffset`.
+    private(set) var passedStop = false
+
+    /// The resolved columns (after the header, or the first row without one).
+    var columnPlan: ColumnPlan? { plan }
 
     func nextRecord() throws -> DatasetRecord? {
         guard let base = try nextFields(), let plan else { return nil }
@@ -82,6 +127,17 @@ final class DelimitedSource: DatasetRecordSource {
     private func nextFields() throws -> UnsafePointer<UInt8>? {
         while true {
             let p0 = buffer.start
+            if let stop = stopOffset {
+                let offset = buffer.offsetOfBase + p0
+                if offset == stop {
+                    reachedStop = true
+                    return nil
+                }
+                if offset > stop {
+                    passedStop = true
+                    stopOffset = nil
+                }
+            }
             if p0 == buffer.end {
                 if try buffer.refill() { continue }
                 return nil

@@ -122,10 +122,16 @@ public struct DatasetEncoding: Sendable {
         if !rereadable && labels == nil {
             labelsMustBeGiven = true  // checked on the first record with a label
             labels = []
-        } else if labels == nil || needsLongest || countsRows {
-            var surveyConfiguration = readerConfiguration
-            surveyConfiguration.keepsText = needsLongest  // the labels and the row count need no text
-            var survey = try DatasetReader(configuration: surveyConfiguration)
+        } else if !needsLongest && (labels == nil || countsRows) {
+            let survey = try DatasetSurvey.labelsAndCount(readerConfiguration, threads: configuration.threads)
+            if countsRows { knownRows = survey.records }
+            if labels == nil {
+                hasLabels = !survey.labels.isEmpty
+                labels = survey.labels.sorted()
+            }
+        } else if needsLongest {
+            // The longest row needs the texts: they are encoded (unpadded) in batches as they are read.
+            var survey = try DatasetReader(configuration: readerConfiguration)
             var labelsSeen = LabelSet()
             var longest = 0
             var batch = RecordBatch()
@@ -147,18 +153,14 @@ public struct DatasetEncoding: Sendable {
             while try survey.next(into: &batch) {
                 records += 1
                 if let label = batch.records[batch.count - 1].label { labelsSeen.insert(label) }
-                if !needsLongest {
-                    batch.removeAll()
-                } else if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes {
+                if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes {
                     try measure()
                     batch.removeAll()
                 }
             }
             if countsRows { knownRows = records }
-            if needsLongest {
-                try measure()
-                tokenizer.padding?.length = .fixed(longest)
-            }
+            try measure()
+            tokenizer.padding?.length = .fixed(longest)
             if labels == nil {
                 hasLabels = !labelsSeen.isEmpty
                 labels = labelsSeen.sorted()
@@ -253,6 +255,9 @@ struct LabelSet {
 
     var isEmpty: Bool { few.isEmpty }
 
+    /// The labels, in no particular order.
+    var members: [String] { few + rest }
+
     mutating func insert(_ label: String) {
         if few.contains(label) { return }
         if few.count < Self.fewLimit { few.append(label) } else { rest.insert(label) }
@@ -260,6 +265,6 @@ struct LabelSet {
 
     /// The labels in byte order of their UTF-8 (the id order).
     func sorted() -> [String] {
-        (few + rest).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        members.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 }
