@@ -164,6 +164,20 @@ import Testing
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["in.csv"])
     }
 
+    /// A record's encoding error (here an unknown label) is reported before a later record's read error, also
+    /// when both are in the batch still being read when the reader fails.
+    @Test func encodingErrorBeforeALaterReadError() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.csv"), output = dir.appendingPathComponent("out.jsonl")
+        try Data(Array("label,text\npos,hello\nzzz,world\nneg,bad ".utf8) + [0xFF] + Array("\n".utf8)).write(to: input)
+        let r = try Self.encode(["--input", input.path, "--labels", "pos,neg", "--max-length", "8", "--quiet", "--output", output.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("in.csv:3"), "\(r.stderr)")
+        #expect(!r.stderr.contains("invalid UTF-8"), "\(r.stderr)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["in.csv"])
+    }
+
     /// HF (and the golden file) encode a record whose pair is null as a single text; so does BertKit.
     @Test func nullPairIsASingleText() throws {
         let dir = try CLI.scratch()

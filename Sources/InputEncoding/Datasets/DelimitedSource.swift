@@ -78,18 +78,23 @@ final class DelimitedSource: DatasetRecordSource {
     /// The size of the input when it is a plain file (not standard input, a pipe or gzip).
     var plainFileSize: Int? { buffer.source.plainFileSize }
 
-    /// The input offset of the next record's first byte (after blank lines, headers and skipped rows are
-    /// consumed, up to the next record looked at).
+    /// The input offset just past the last record returned (or past the header, or the skipped line feed of
+    /// the second half's start): where the reading goes on.
     var nextOffset: Int { buffer.offsetOfBase + buffer.start }
 
-    /// When set, `nextRecord` returns nil instead of a record that starts at this input offset, and sets
-    /// `reachedStop`; a record that starts before it and runs past it clears it and sets `passedStop` (the
-    /// offset was inside a record: reading goes on to the end).
+    /// When set, `nextRecord` returns nil instead of looking at a line that starts at this input offset, and sets
+    /// `reachedStop`; once a record runs across the offset (it was inside a record), the stop is cleared and
+    /// reading goes on to the end.
     var stopOffset: Int?
     /// True once reading stopped at `stopOffset`.
     private(set) var reachedStop = false
-    /// True once a record ran across `stopOffset`.
-    private(set) var passedStop = false
+    /// When set, a record longer than this many bytes throws `SplitAbandoned` instead of being read or
+    /// skipped: the second half of a split first pass gives up rather than buffer what may be a quoted field
+    /// that began in the first half (the first reader then reads that half itself).
+    var abandonAbove: Int?
+
+    /// Thrown by a source with `abandonAbove` set.
+    struct SplitAbandoned: Error {}
 
     /// The resolved columns (after the header, or the first row without one).
     var columnPlan: ColumnPlan? { plan }
@@ -133,10 +138,7 @@ final class DelimitedSource: DatasetRecordSource {
                     reachedStop = true
                     return nil
                 }
-                if offset > stop {
-                    passedStop = true
-                    stopOffset = nil
-                }
+                if offset > stop { stopOffset = nil }
             }
             if p0 == buffer.end {
                 if try buffer.refill() { continue }
@@ -149,6 +151,7 @@ final class DelimitedSource: DatasetRecordSource {
             swap(&spans, &fields)
             switch outcome {
             case .needMore:
+                if let limit = abandonAbove, buffer.end - p0 > limit { throw SplitAbandoned() }
                 if buffer.end - p0 > configuration.maxRecordBytes {
                     let error = DatasetError.recordTooLong(path: path, line: line, limit: configuration.maxRecordBytes)
                     if headerPending { throw error }

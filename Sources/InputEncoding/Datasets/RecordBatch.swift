@@ -2,7 +2,8 @@
 /// dataset encoding reads on its driving thread and hands to its worker threads (`DatasetReader.next(into:)`).
 ///
 /// A CSV/TSV reader copies each validated (and, for a quoted field, unescaped) text straight from its read
-/// block into `bytes`: no allocation, reference count or second UTF-8 check per text, which a `String` costs.
+/// block into `bytes`: no allocation and no second UTF-8 check per text, which a `String` costs. (Each record
+/// still holds its label, a `String` allocated only past 15 bytes, and a reference to its file's path.)
 struct RecordBatch: Sendable {
     /// One record: where its texts lie in `bytes`, its label and where it came from.
     struct Entry: Sendable {
@@ -51,15 +52,20 @@ struct RecordBatch: Sendable {
         records[records.count - 1].index = record.index
     }
 
-    /// Record `k` as a `DatasetRecord` (Strings made from the bytes).
-    func record(_ k: Int) -> DatasetRecord {
-        let entry = records[k]
-        return bytes.withUnsafeBufferPointer { base in
-            func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: base[range]), as: UTF8.self) }
+    /// `entry` (one of `records`) as a `DatasetRecord`, with Strings made from the bytes.
+    func datasetRecord(_ entry: Entry) -> DatasetRecord {
+        bytes.withUnsafeBufferPointer { base in
+            let (text, pair) = Self.texts(of: entry, in: base)
             return DatasetRecord(
-                text: string(entry.text), pair: entry.pair.map(string), label: entry.label, line: entry.line,
-                path: entry.path, index: entry.index)
+                text: String(decoding: text, as: UTF8.self), pair: pair.map { String(decoding: $0, as: UTF8.self) },
+                label: entry.label, line: entry.line, path: entry.path, index: entry.index)
         }
+    }
+
+    /// The bytes of `entry`'s text and pair text in `base`, the batch's `bytes`.
+    @inline(__always)
+    static func texts(of entry: Entry, in base: UnsafeBufferPointer<UInt8>) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) {
+        (UnsafeBufferPointer(rebasing: base[entry.text]), entry.pair.map { UnsafeBufferPointer(rebasing: base[$0]) })
     }
 
     /// Empties the batch, keeping its memory for the next one.

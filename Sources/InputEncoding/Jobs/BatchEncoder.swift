@@ -101,11 +101,9 @@ struct BatchEncoder: Sendable {
                 for k in slice {
                     let record = batch.records[k]
                     let label = try labels.id(of: record)  // its errors name the record already
+                    let (text, pair) = RecordBatch.texts(of: record, in: bytes)
                     tokens += try DatasetEncoding.located(path: record.path, line: record.line) {
-                        try tokenizer.appendFirstWindow(
-                            utf8: UnsafeBufferPointer(rebasing: bytes[record.text]),
-                            pair: record.pair.map { UnsafeBufferPointer(rebasing: bytes[$0]) },
-                            to: &rows, label: label, sampleIndex: record.index)
+                        try tokenizer.appendFirstWindow(utf8: text, pair: pair, to: &rows, label: label, sampleIndex: record.index)
                     }
                 }
                 return (rows, tokens)
@@ -125,8 +123,8 @@ struct BatchEncoder: Sendable {
     private func encodeExamples(_ batch: RecordBatch) throws -> Outcome {
         let options = EncodeOptions(alignment: returnOffsets)
         let windows = self.windows
-        var encodings = try ParallelMap.map(Array(batch.records.indices), threads: threads) { k in
-            let record = batch.record(k)
+        var encodings = try ParallelMap.map(batch.records, threads: threads) { entry in
+            let record = batch.datasetRecord(entry)
             return try DatasetEncoding.located(path: record.path, line: record.line) {
                 windows ? try tokenizer.encodeUnpadded(record.text, pair: record.pair, options: options)
                     : try tokenizer.encodeFirstWindow(record.text, pair: record.pair)

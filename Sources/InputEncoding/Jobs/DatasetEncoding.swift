@@ -140,17 +140,22 @@ public struct DatasetEncoding: Sendable {
             func measure() throws {
                 let lengths = try batch.bytes.withUnsafeBufferPointer { bytes in
                     try ParallelMap.map(batch.records, threads: configuration.threads) { record -> Int in
-                        try Self.located(path: record.path, line: record.line) {
-                            try unpadded.encodeFirstWindow(
-                                utf8: UnsafeBufferPointer(rebasing: bytes[record.text]),
-                                pair: record.pair.map { UnsafeBufferPointer(rebasing: bytes[$0]) }).count
+                        let (text, pair) = RecordBatch.texts(of: record, in: bytes)
+                        return try Self.located(path: record.path, line: record.line) {
+                            try unpadded.encodeFirstWindow(utf8: text, pair: pair).count
                         }
                     }
                 }
                 longest = max(longest, lengths.max() ?? 0)
             }
             var records = 0
-            while try survey.next(into: &batch) {
+            while true {
+                let more: Bool
+                do { more = try survey.next(into: &batch) } catch {
+                    try measure()  // an earlier record's error is reported first
+                    throw error
+                }
+                guard more else { break }
                 records += 1
                 if let label = batch.records[batch.count - 1].label { labelsSeen.insert(label) }
                 if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes {
@@ -196,24 +201,33 @@ public struct DatasetEncoding: Sendable {
                 summary.seconds = clock.duration(to: .now).seconds
                 progress?(summary, reader.bytesRead)
             }
+            func reserve() {
+                // The record that crosses `batchBytes` is the batch's last: room for one of up to 64 KiB saves
+                // a doubling of the buffer.
+                batch.bytes.reserveCapacity(min(configuration.batchBytes, 64 << 20) + (64 << 10))
+                batch.records.reserveCapacity(min(configuration.batchRecords, 1 << 16))
+            }
             func dispatch() throws {
                 guard !batch.isEmpty else { return }
                 let records = batch
                 summary.textBytes += batch.bytes.count
                 batch = RecordBatch()
-                // The record that crosses `batchBytes` is the batch's last: room for it saves a doubling.
-                batch.bytes.reserveCapacity(min(configuration.batchBytes, 64 << 20) + (64 << 10))
-                batch.records.reserveCapacity(min(configuration.batchRecords, 1 << 16))
                 try deliver(try encoding.start { try encoder.encode(records) })
             }
+            reserve()
             while true {
                 let more: Bool
                 do { more = try reader.next(into: &batch) } catch {
-                    try deliver(try encoding.wait())  // an earlier record's error is reported first
+                    // An earlier record's error is reported first: the batch in flight, then the one being read.
+                    try deliver(try encoding.wait())
+                    _ = try encoder.encode(batch)
                     throw error
                 }
                 guard more else { break }
-                if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes { try dispatch() }
+                if batch.count >= configuration.batchRecords || batch.bytes.count >= configuration.batchBytes {
+                    try dispatch()
+                    reserve()
+                }
             }
             try dispatch()
             try deliver(try encoding.wait())
@@ -243,28 +257,5 @@ public struct DatasetEncoding: Sendable {
         do { return try body() } catch let error as EncodingError {
             throw EncodingError.recordFailed(path: path, line: line, reason: error.description)
         }
-    }
-}
-
-/// The distinct labels of an input, gathered on its first pass. The first few are compared directly (a label
-/// repeats on nearly every row, and comparing short Strings is cheaper than hashing them); a set holds the rest.
-struct LabelSet {
-    private var few: [String] = []
-    private var rest = Set<String>()
-    private static let fewLimit = 16
-
-    var isEmpty: Bool { few.isEmpty }
-
-    /// The labels, in no particular order.
-    var members: [String] { few + rest }
-
-    mutating func insert(_ label: String) {
-        if few.contains(label) { return }
-        if few.count < Self.fewLimit { few.append(label) } else { rest.insert(label) }
-    }
-
-    /// The labels in byte order of their UTF-8 (the id order).
-    func sorted() -> [String] {
-        members.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 }

@@ -6,11 +6,13 @@ import Synchronization
 /// without the texts.
 ///
 /// A plain (not gzip) CSV/TSV file of 32 MiB or more is read as two halves on two threads. The second half
-/// starts after the first line feed past the middle, with the columns the header gave; the first half reads
-/// on until its records reach that line. The split is only kept when the first half's last record ends
-/// exactly there (the line feed was not inside a quoted field) and the second half read to the end without
-/// an error; otherwise the first half's reader goes on over the rest of the file by itself, so that errors,
-/// their lines and the skipped rows are exactly those of one reading from the start.
+/// starts after the first line feed past the middle, with the columns of the header (or of the first row
+/// without one); the first half reads on until its records reach that line. The split is only kept when the
+/// first half's last record ends exactly there (the line feed was not inside a quoted field) and the second
+/// half read to the end without an error and without a record over 1 MiB (which may be the tail of a quoted
+/// field begun in the first half: the second reader gives up rather than buffer it); otherwise the first
+/// half's reader goes on over the rest of the file by itself, so that errors, their lines and the skipped rows
+/// are exactly those of one reading from the start.
 enum DatasetSurvey {
     /// What the pass found.
     struct Outcome {
@@ -27,6 +29,8 @@ enum DatasetSurvey {
 
     /// Files below this size are read by one thread.
     static let minimumSplitBytes = 32 << 20
+    /// The longest record the second half reads before giving up the split.
+    static let secondHalfRecordLimit = 1 << 20
 
     /// Reads `configuration`'s input for its labels and record count, on two threads when `threads` allows
     /// and the input is a plain CSV/TSV file of `minimumSplitBytes` or more.
@@ -51,9 +55,10 @@ enum DatasetSurvey {
             return outcome
         }
         first.stopOffset = second.nextOffset
+        second.abandonAbove = secondHalfRecordLimit
         let half = SecondHalf(second)
         let group = DispatchGroup()
-        // A queue of its own: a global queue's thread here would count against the encoding's worker threads.
+        // A serial queue of its own: one thread for the second half, whatever else the process has queued.
         DispatchQueue(label: "bertkit.encode.survey").async(group: group) { half.read() }
         do {
             while let record = try first.nextRecord() { outcome.count(record) }
@@ -74,7 +79,7 @@ enum DatasetSurvey {
             outcome.split = true
             return outcome
         }
-        // The second half met an error: read it again from here, in order, for the error's exact place.
+        // The second half met an error (or gave up): read it again from here, in order, for the error's exact place.
         first.stopOffset = nil
         while let record = try first.nextRecord() { outcome.count(record) }
         return outcome

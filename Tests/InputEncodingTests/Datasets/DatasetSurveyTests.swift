@@ -46,6 +46,16 @@ import Testing
         try compare(Array(("label,text,pair\n" + Self.rows(50) + long + Self.rows(50, from: 50)).utf8), expectSplit: false)
     }
 
+    @Test func secondHalfStartingInsideAQuoteWithoutAnEnd() throws {
+        // The middle falls on the line feed inside `"aaaaaaaa`: a reader starting after it opens a quote at `",p`
+        // that no later byte closes (over 1 MiB of rows without quotes follow), so it gives up the split.
+        let row = "L0,hi," + String(repeating: "x", count: 1990) + "\n"
+        let rows = String(repeating: row, count: 700)
+        try compare(Array(("label,text,pad\n" + rows + "L1,\"aaaaaaaa\nQ,\",p\n" + rows).utf8), expectSplit: false) {
+            $0.pairColumn = nil
+        }
+    }
+
     @Test func badRowsInEitherHalf() throws {
         let head = Array(("label,text,pair\n" + Self.rows(300)).utf8)
         let bad: [UInt8] = Array("l1,caf".utf8) + [0xFF] + Array(",x\n".utf8)

@@ -84,11 +84,11 @@ private func readBatched(_ configuration: DatasetReader.Configuration) throws ->
     var batch = RecordBatch()
     while try reader.next(into: &batch) {
         if batch.count == 3 {
-            records += (0..<batch.count).map(batch.record)
+            records += batch.records.map(batch.datasetRecord)
             batch.removeAll()
         }
     }
-    records += (0..<batch.count).map(batch.record)
+    records += batch.records.map(batch.datasetRecord)
     return (records, reader.skippedRows)
 }
 
