@@ -40,9 +40,22 @@ static inline int check_stretch(const uint8_t *p, size_t *i, size_t n) {
     return 1;
 }
 
-static size_t first_invalid_scalar(const uint8_t *p, size_t n) {
+// Returns the offset of the first byte at or after i that may not be ASCII: i itself when the skipper has no
+// vector width, or n when only ASCII follows.
+typedef size_t (*ascii_skip)(const uint8_t *p, size_t i, size_t n);
+
+static size_t skip_none(const uint8_t *p, size_t i, size_t n) {
+    (void)p;
+    (void)n;
+    return i;
+}
+
+// ASCII skipped by `skip`, then each non-ASCII stretch checked; a byte left below the vector width goes one by one.
+static size_t first_invalid_with(const uint8_t *p, size_t n, ascii_skip skip) {
     size_t i = 0;
     while (i < n) {
+        i = skip(p, i, n);
+        if (i >= n) break;
         if (p[i] < 0x80) {
             i++;
             continue;
@@ -55,57 +68,31 @@ static size_t first_invalid_scalar(const uint8_t *p, size_t n) {
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-static size_t first_invalid_sse2(const uint8_t *p, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        while (i + 16 <= n) {
-            const unsigned mask = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
-            if (mask) {
-                i += (size_t)__builtin_ctz(mask);
-                break;
-            }
-            i += 16;
-        }
-        if (i >= n) break;
-        if (p[i] < 0x80) {  // fewer than 16 bytes left
-            i++;
-            continue;
-        }
-        if (!check_stretch(p, &i, n)) return i;
+static size_t skip_sse2(const uint8_t *p, size_t i, size_t n) {
+    for (; i + 16 <= n; i += 16) {
+        const unsigned mask = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+        if (mask) return i + (size_t)__builtin_ctz(mask);
     }
-    return n;
+    return i;
 }
 
 __attribute__((target("avx2")))
-static size_t first_invalid_avx2(const uint8_t *p, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        while (i + 32 <= n) {
-            const unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(p + i)));
-            if (mask) {
-                i += (size_t)__builtin_ctz(mask);
-                break;
-            }
-            i += 32;
-        }
-        if (i >= n) break;
-        if (p[i] < 0x80) {  // fewer than 32 bytes left
-            i++;
-            continue;
-        }
-        if (!check_stretch(p, &i, n)) return i;
+static size_t skip_avx2(const uint8_t *p, size_t i, size_t n) {
+    for (; i + 32 <= n; i += 32) {
+        const unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(p + i)));
+        if (mask) return i + (size_t)__builtin_ctz(mask);
     }
-    return n;
+    return i;
 }
 
-size_t bk_utf8_first_invalid_sse2(const uint8_t *p, size_t n) { return first_invalid_sse2(p, n); }
+size_t bk_utf8_first_invalid_sse2(const uint8_t *p, size_t n) { return first_invalid_with(p, n, skip_sse2); }
 
 size_t bk_utf8_first_invalid(const uint8_t *p, size_t n) {
-    return bk_cpu_level() >= 1 ? first_invalid_avx2(p, n) : first_invalid_sse2(p, n);
+    return first_invalid_with(p, n, bk_cpu_level() >= 1 ? skip_avx2 : skip_sse2);
 }
 #else
-size_t bk_utf8_first_invalid_sse2(const uint8_t *p, size_t n) { return first_invalid_scalar(p, n); }
-size_t bk_utf8_first_invalid(const uint8_t *p, size_t n) { return first_invalid_scalar(p, n); }
+size_t bk_utf8_first_invalid_sse2(const uint8_t *p, size_t n) { return first_invalid_with(p, n, skip_none); }
+size_t bk_utf8_first_invalid(const uint8_t *p, size_t n) { return first_invalid_with(p, n, skip_none); }
 #endif
 
-size_t bk_utf8_first_invalid_scalar(const uint8_t *p, size_t n) { return first_invalid_scalar(p, n); }
+size_t bk_utf8_first_invalid_scalar(const uint8_t *p, size_t n) { return first_invalid_with(p, n, skip_none); }
